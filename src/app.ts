@@ -1,0 +1,46 @@
+import path from 'node:path';
+import express, { type Express } from 'express';
+import type { Services } from './composition.ts';
+import { bodyParsing } from './middleware/body-parsing.ts';
+import { csrfLocals, csrfProtection } from './middleware/csrf.ts';
+import { errorHandler, notFound } from './middleware/errors.ts';
+import { locals } from './middleware/locals.ts';
+import { noStore } from './middleware/no-store.ts';
+import { requestId } from './middleware/request-id.ts';
+import { requestLog } from './middleware/request-log.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
+import { sessions } from './middleware/session.ts';
+import { applyRoutes } from './routes/apply/index.ts';
+import { healthRoutes } from './routes/health.ts';
+import { publicRoutes } from './routes/public/index.ts';
+import { useViews } from './views.ts';
+
+const publicDir = path.resolve(import.meta.dirname, '../public');
+
+/** The portal's Express app. Middleware runs in this order, top to bottom. */
+export function createApp(services: Services): Express {
+  const { config } = services;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  useViews(app);
+  if (config.env === 'production') app.enable('view cache');
+
+  app.use(requestId());
+  app.use(requestLog(services.logger));
+  app.use(securityHeaders({ production: config.env === 'production' }));
+  app.use(locals(config.council));
+  app.use(express.static(publicDir, { index: false, maxAge: config.env === 'production' ? '1h' : 0 }));
+  app.use(healthRoutes(services));
+  app.use(bodyParsing(config.uploadMaxBytes));
+  app.use(sessions(services.sessionStore, config.session));
+  app.use(csrfProtection());
+  app.use(csrfLocals());
+
+  app.use(publicRoutes(services));
+  app.use('/apply', noStore(), applyRoutes(services));
+
+  app.use(notFound());
+  app.use(errorHandler(services.logger));
+  return app;
+}

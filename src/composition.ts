@@ -1,0 +1,44 @@
+import type { Config } from './config.ts';
+import { caseRepository } from './data/cases.ts';
+import type { Database } from './data/database.ts';
+import { draftRepository } from './data/drafts.ts';
+import { outboxRepository } from './data/outbox.ts';
+import { PrismaSessionStore } from './data/session-store.ts';
+import { OutboxWorker } from './jobs/outbox-worker.ts';
+import type { Logger } from './logger.ts';
+import { applicationService } from './services/application-service.ts';
+import type { Mailer } from './services/mailer.ts';
+import { resumeService } from './services/resume-service.ts';
+
+/**
+ * The one composition root: database -> repositories -> services. Its return type is the
+ * dependency list the app takes (`Services`).
+ */
+export function buildServices(config: Config, database: Database, mailer: Mailer, logger: Logger) {
+  const drafts = draftRepository(database.prisma);
+  const cases = caseRepository(database.prisma);
+  const outbox = outboxRepository(database.prisma);
+  const outboxWorker = new OutboxWorker(outbox, mailer, logger, { pollMs: config.outbox.pollMs, maxAttempts: config.outbox.maxAttempts });
+  const onEmailsQueued = () => outboxWorker.nudge();
+
+  return {
+    config,
+    logger,
+    sessionStore: new PrismaSessionStore(database.prisma, config.session.idleMinutes * 60_000),
+    outboxWorker,
+    health: {
+      async databaseReachable(): Promise<boolean> {
+        try {
+          await database.prisma.$queryRaw`SELECT 1`;
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    },
+    applications: applicationService({ drafts, cases, config, onEmailsQueued }),
+    resume: resumeService({ drafts, outbox, config, onEmailsQueued }),
+  };
+}
+
+export type Services = ReturnType<typeof buildServices>;

@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { councilSchema, southDerbyshire, type Council } from './council.ts';
+
+/** Every environment variable the portal reads. `.env.example` documents each one. */
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    BASE_URL: z.url().default('http://localhost:3000'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
+      .optional(),
+    DATA_DIR: z.string().default('./data'),
+    SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
+    SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(60),
+    TRUST_PROXY: z.coerce.number().int().min(0).default(0),
+    SMTP_HOST: z.string().optional(),
+    SMTP_PORT: z.coerce.number().int().positive().default(587),
+    SMTP_SECURE: z.enum(['true', 'false']).default('false'),
+    SMTP_USER: z.string().optional(),
+    SMTP_PASSWORD: z.string().optional(),
+    SMTP_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    MAIL_FROM: z.string().default('ASB Case Review <no-reply@localhost>'),
+    OFFICER_MAILBOX: z.email().optional(),
+    OUTBOX_POLL_MS: z.coerce.number().int().positive().default(2_000),
+    OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().positive().default(8),
+    OUTBOX_WORKER: z.enum(['on', 'off']).default('on'),
+    UPLOAD_MAX_MB: z.coerce.number().positive().max(20).default(5),
+    COUNCIL_CONFIG_FILE: z.string().optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'SESSION_SECRET is required in production' });
+    }
+    if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_URL'],
+        message: 'DATABASE_URL is required in production (the embedded database is for a single demo process)',
+      });
+    }
+  });
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  baseUrl: string;
+  database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string | null };
+  dataDir: string;
+  session: { secret: string; idleMinutes: number; secureCookie: boolean };
+  trustProxy: number;
+  mail: {
+    from: string;
+    officerMailbox: string;
+    smtp: { host: string; port: number; secure: boolean; user?: string; password?: string; timeoutMs: number } | null;
+    /** Where messages are written as .eml files when no SMTP server is configured. */
+    fileDir: string;
+  };
+  outbox: { pollMs: number; maxAttempts: number; enabled: boolean };
+  uploadMaxBytes: number;
+  council: Council;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+// Only for the embedded demo: a fixed secret keeps sessions across restarts on one machine.
+const developmentSessionSecret = 'development-only-session-secret-not-for-production';
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  - ${issue.path.join('.') || '(env)'}: ${issue.message}`);
+    throw new ConfigError(`The portal's configuration is not valid:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  const dataDir = path.resolve(env.DATA_DIR);
+  return {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    baseUrl: env.BASE_URL.replace(/\/$/, ''),
+    database: env.DATABASE_URL
+      ? { kind: 'postgres', url: env.DATABASE_URL }
+      : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },
+    dataDir,
+    session: {
+      secret: env.SESSION_SECRET ?? developmentSessionSecret,
+      idleMinutes: env.SESSION_IDLE_MINUTES,
+      secureCookie: env.NODE_ENV === 'production',
+    },
+    trustProxy: env.TRUST_PROXY,
+    mail: {
+      from: env.MAIL_FROM,
+      officerMailbox: env.OFFICER_MAILBOX ?? 'asb-officers@localhost',
+      smtp: env.SMTP_HOST
+        ? {
+            host: env.SMTP_HOST,
+            port: env.SMTP_PORT,
+            secure: env.SMTP_SECURE === 'true',
+            user: env.SMTP_USER,
+            password: env.SMTP_PASSWORD,
+            timeoutMs: env.SMTP_TIMEOUT_MS,
+          }
+        : null,
+      fileDir: path.join(dataDir, 'mail'),
+    },
+    outbox: { pollMs: env.OUTBOX_POLL_MS, maxAttempts: env.OUTBOX_MAX_ATTEMPTS, enabled: env.OUTBOX_WORKER === 'on' },
+    uploadMaxBytes: Math.round(env.UPLOAD_MAX_MB * 1024 * 1024),
+    council: env.COUNCIL_CONFIG_FILE ? loadCouncil(env.COUNCIL_CONFIG_FILE) : southDerbyshire,
+    logLevel: env.LOG_LEVEL,
+  };
+}
+
+function loadCouncil(file: string): Council {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`COUNCIL_CONFIG_FILE ${file} could not be read as JSON: ${(error as Error).message}`);
+  }
+  const parsed = councilSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`COUNCIL_CONFIG_FILE ${file} is not valid:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,39 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from '../logger.ts';
+
+export function notFound(): RequestHandler {
+  return (_req, res) => {
+    res.status(404).render('errors/not-found', { title: 'Page not found' });
+  };
+}
+
+interface HttpishError {
+  status?: number;
+  statusCode?: number;
+  code?: string;
+  type?: string;
+}
+
+/**
+ * The last word on any error: a CSRF failure or an oversized body gets a page that explains it;
+ * anything else is logged (without request data) and shown as a "sorry, try again" page with the
+ * request id, so nothing of the resident's answers is lost (they are in the draft).
+ */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) return next(error);
+    const e = (error ?? {}) as HttpishError;
+    const status = e.status ?? e.statusCode ?? 500;
+    if (e.code === 'EBADCSRFTOKEN') {
+      return res.status(403).render('errors/forbidden', { title: 'Your session has expired or the form was not sent from this site' });
+    }
+    if (status === 413 || e.type === 'entity.too.large') {
+      return res.status(413).render('errors/too-large', { title: 'What you sent is too large' });
+    }
+    if (status >= 400 && status < 500) {
+      return res.status(status).render('errors/not-found', { title: 'Page not found' });
+    }
+    logger.error({ err: error, reqId: req.id }, 'request failed');
+    res.status(500).render('errors/problem', { title: 'Sorry, there is a problem with the service' });
+  };
+}

@@ -1,0 +1,162 @@
+import { Router, type Request, type Response } from 'express';
+import type { Services } from '../../composition.ts';
+import type { DraftRecord } from '../../data/drafts.ts';
+import { IncompleteApplicationError } from '../../journey/application.ts';
+import { declarationSchema } from '../../journey/schemas.ts';
+import { contextFor, findStep, journeyProgress, readForm, steps, type FormStep } from '../../journey/steps.ts';
+import { checkAnswersSections } from './check-answers-presenter.ts';
+import { noErrors, pageErrors, singleError, type PageErrors } from './errors.ts';
+import { incidentRoutes } from './incidents.ts';
+import { saveAndReturnRoutes } from './save-and-return.ts';
+import { afterSave, currentDraft, guard, today } from './draft-guard.ts';
+
+declare module 'express-session' {
+  interface SessionData {
+    /** Drafts this browser has submitted: a repeat submit shows the original confirmation. */
+    submittedDraftIds?: string[];
+    confirmation?: { reference: string; acknowledgementDueOn: string };
+  }
+}
+
+const isChanging = (req: Request) => req.query.change === '1';
+
+export function applyRoutes(services: Services): Router {
+  const router = Router();
+  const { applications } = services;
+
+  router.get('/', async (req, res) => {
+    const draft = await currentDraft(services, req);
+    res.redirect(303, draft ? `/apply/${journeyProgress(draft.answers, today()).firstIncomplete}` : '/apply/who-is-applying');
+  });
+
+  router.use(saveAndReturnRoutes(services));
+  router.use(incidentRoutes(services));
+
+  const renderStep = (res: Response, step: FormStep, draft: DraftRecord | null, values: Record<string, unknown>, errors: PageErrors, changing: boolean) => {
+    const answers = draft?.answers ?? { steps: {}, incidents: [], incidentsComplete: false, consentUpload: null };
+    const context = contextFor(answers, today());
+    res.status(errors.summary.length ? 400 : 200).render(`apply/${step.slug}`, {
+      title: step.title(context),
+      wording: context.wording,
+      answers,
+      values,
+      errors: errors.summary,
+      fieldErrors: errors.fields,
+      dateErrorParts: errors.dateParts,
+      action: `/apply/${step.slug}${changing ? '?change=1' : ''}`,
+      backLink: changing ? '/apply/check-answers' : backLinkFor(step.slug, answers),
+    });
+  };
+
+  for (const step of steps) {
+    if (step.kind !== 'form') continue;
+    router.get(`/${step.slug}`, async (req, res) => {
+      const draft = await currentDraft(services, req);
+      if (!guard(res, draft, step.slug)) return;
+      renderStep(res, step, draft, draft?.answers.steps[step.slug] ?? {}, noErrors, isChanging(req));
+    });
+
+    router.post(`/${step.slug}`, async (req, res) => {
+      let draft = await currentDraft(services, req);
+      if (!guard(res, draft, step.slug)) return;
+      const values = readForm(step, req.body);
+      const answers = draft?.answers ?? { steps: {}, incidents: [], incidentsComplete: false, consentUpload: null };
+      const result = step.schema(contextFor({ ...answers, steps: { ...answers.steps, [step.slug]: values } }, today())).safeParse(values);
+      if (!result.success) {
+        return renderStep(res, step, draft, values, pageErrors(result.error, [...step.fields.single, ...(step.fields.multiple ?? [])]), isChanging(req));
+      }
+      if (!draft) {
+        draft = await applications.startDraft();
+        req.session.draftId = draft.id;
+      }
+      draft = { ...draft, answers: { ...draft.answers, steps: { ...draft.answers.steps, [step.slug]: values } } };
+      await applications.saveAnswers(draft, draft.answers);
+      res.redirect(303, afterSave(draft, step.next(draft.answers), isChanging(req)));
+    });
+  }
+
+  router.get('/consent-upload', async (req, res) => {
+    const draft = await currentDraft(services, req);
+    if (!guard(res, draft, 'consent-upload')) return;
+    renderUpload(res, draft, noErrors, isChanging(req));
+  });
+
+  router.post('/consent-upload', async (req, res) => {
+    const draft = await currentDraft(services, req);
+    if (!draft || !guard(res, draft, 'consent-upload')) return;
+    // Keeping the file already uploaded is fine when no new one is chosen.
+    if (!req.file && !req.uploadError && draft.answers.consentUpload) {
+      return res.redirect(303, afterSave(draft, 'incidents', isChanging(req)));
+    }
+    const result = await applications.saveConsentUpload(draft, req.file, req.uploadError);
+    if (!result.ok) return renderUpload(res, draft, singleError('consentFile', result.message), isChanging(req));
+    const saved = await currentDraft(services, req);
+    res.redirect(303, afterSave(saved ?? draft, 'incidents', isChanging(req)));
+  });
+
+  function renderUpload(res: Response, draft: DraftRecord | null, errors: PageErrors, changing: boolean) {
+    res.status(errors.summary.length ? 400 : 200).render('apply/consent-upload', {
+      title: 'Upload the signed consent form',
+      upload: draft?.answers.consentUpload ?? null,
+      maxMb: Math.round((services.config.uploadMaxBytes / 1024 / 1024) * 10) / 10,
+      errors: errors.summary,
+      fieldErrors: errors.fields,
+      action: `/apply/consent-upload${changing ? '?change=1' : ''}`,
+      backLink: changing ? '/apply/check-answers' : '/apply/consent',
+    });
+  }
+
+  router.get('/check-answers', async (req, res) => {
+    const draft = await currentDraft(services, req);
+    if (!guard(res, draft, 'check-answers') || !draft) return;
+    renderCheckAnswers(res, draft, noErrors);
+  });
+
+  function renderCheckAnswers(res: Response, draft: DraftRecord, errors: PageErrors) {
+    res.status(errors.summary.length ? 400 : 200).render('apply/check-answers', {
+      title: 'Check your answers before sending your application',
+      sections: checkAnswersSections(draft.answers),
+      submissionKey: draft.id,
+      errors: errors.summary,
+      fieldErrors: errors.fields,
+      backLink: '/apply/action-so-far',
+    });
+  }
+
+  router.post('/check-answers', async (req, res) => {
+    const key = typeof req.body?.submissionKey === 'string' ? req.body.submissionKey : '';
+    const alreadySubmitted = req.session.submittedDraftIds?.includes(key) ?? false;
+    const draft = alreadySubmitted ? await applications.findDraft(key) : await currentDraft(services, req);
+    if (!draft || draft.id !== key) return res.redirect(303, '/apply');
+    const parsed = declarationSchema().safeParse({ declaration: req.body?.declaration, submissionKey: key });
+    if (!parsed.success && !alreadySubmitted) {
+      return renderCheckAnswers(res, draft, pageErrors(parsed.error, ['declaration']));
+    }
+    try {
+      const confirmation = await applications.submit(draft, new Date());
+      req.session.submittedDraftIds = [...(req.session.submittedDraftIds ?? []), draft.id].slice(-5);
+      req.session.confirmation = confirmation;
+      delete req.session.draftId;
+      res.redirect(303, '/apply/confirmation');
+    } catch (error) {
+      if (error instanceof IncompleteApplicationError) return res.redirect(303, `/apply/${error.firstIncomplete}`);
+      throw error;
+    }
+  });
+
+  router.get('/confirmation', (req, res) => {
+    const confirmation = req.session.confirmation;
+    if (!confirmation) return res.redirect(303, '/');
+    res.render('apply/confirmation', { title: 'Application sent', confirmation });
+  });
+
+  return router;
+}
+
+/** The page before this one on the resident's path (for the Back link). */
+function backLinkFor(slug: string, answers: DraftRecord['answers']): string {
+  const { reachable } = journeyProgress(answers, today());
+  const index = reachable.indexOf(slug);
+  if (index > 0) return `/apply/${reachable[index - 1]}`;
+  return slug === 'who-is-applying' ? '/' : `/apply/${findStep(slug) ? 'who-is-applying' : ''}`;
+}

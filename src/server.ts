@@ -1,0 +1,53 @@
+// Starts the portal: builds the dependencies, migrates, listens, and shuts down cleanly on SIGTERM.
+import { createApp } from './app.ts';
+import { buildServices } from './composition.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { openDatabase } from './data/database.ts';
+import { migrate } from './data/migrate.ts';
+import { createLogger } from './logger.ts';
+import { createMailer } from './services/mailer.ts';
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const logger = createLogger(config.logLevel);
+const database = openDatabase(config.database);
+const applied = await migrate(database.sql);
+if (applied.length) logger.info({ applied }, 'database migrated');
+const mailer = createMailer(config.mail, logger);
+const services = buildServices(config, database, mailer, logger);
+const app = createApp(services);
+
+if (config.outbox.enabled) services.outboxWorker.start();
+const server = app.listen(config.port, () => {
+  logger.info(
+    { url: config.baseUrl, port: config.port, database: database.kind, mail: mailer.describe() },
+    `ASB Case Review portal listening on ${config.baseUrl}`,
+  );
+});
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down: finishing requests in flight');
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const forceAfter = setTimeout(() => server.closeAllConnections(), 10_000);
+  await Promise.all([closed, services.outboxWorker.stop()]);
+  clearTimeout(forceAfter);
+  mailer.close();
+  await database.close();
+  logger.info('stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,66 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+
+export interface OutgoingEmail {
+  id: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface Mailer {
+  send(email: OutgoingEmail): Promise<void>;
+  describe(): string;
+  close(): void;
+}
+
+/**
+ * SMTP through nodemailer with short timeouts (its defaults are minutes long), or, with no SMTP
+ * server configured, each message written as an .eml file a person can open.
+ */
+export function createMailer(mail: Config['mail'], logger: Logger): Mailer {
+  if (mail.smtp) {
+    const smtp = mail.smtp;
+    const transport = nodemailer.createTransport({
+      host: smtp.host,
+      port: smtp.port,
+      secure: smtp.secure,
+      auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
+      connectionTimeout: smtp.timeoutMs,
+      greetingTimeout: smtp.timeoutMs,
+      socketTimeout: smtp.timeoutMs,
+      dnsTimeout: smtp.timeoutMs,
+    });
+    return {
+      async send(email) {
+        await transport.sendMail({
+          from: mail.from,
+          to: email.to,
+          subject: email.subject,
+          text: email.text,
+          html: email.html,
+          messageId: `<${email.id}@asb-case-review>`,
+        });
+      },
+      describe: () => `SMTP ${smtp.host}:${smtp.port}`,
+      close: () => transport.close(),
+    };
+  }
+
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    async send(email) {
+      const info = await transport.sendMail({ from: mail.from, to: email.to, subject: email.subject, text: email.text, html: email.html });
+      await mkdir(mail.fileDir, { recursive: true });
+      const file = path.join(mail.fileDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${email.id}.eml`);
+      await writeFile(file, info.message as Buffer);
+      logger.info({ file }, 'email written to file (no SMTP server configured)');
+    },
+    describe: () => `files in ${mail.fileDir}`,
+    close: () => undefined,
+  };
+}
