@@ -1,14 +1,14 @@
-import { Router, type Request, type Response } from "express";
-import { z } from "zod";
-import type { Services } from "../../composition.ts";
-import type { Council } from "../../council.ts";
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Services } from '../../composition.ts';
+import type { Council } from '../../council.ts';
 import {
   eligibilityOutcome,
   incidentBandOptions,
   incidentBandValues,
   yesNoValues,
   type EligibilityAnswers,
-} from "../../domain/eligibility.ts";
+} from '../../domain/eligibility.ts';
 
 /**
  * The public information pages (no log-in, no session). Each page's URL and view mirror each
@@ -21,80 +21,75 @@ interface PublicPage {
 }
 
 export const publicPages = [
-  { path: "/", view: "start", title: "Anti-Social Behaviour Case Review" },
+  { path: '/', view: 'start', title: 'Anti-Social Behaviour Case Review' },
   {
-    path: "/when-not-to-use",
-    view: "when-not-to-use",
-    title: "When not to use the ASB Case Review",
+    path: '/when-not-to-use',
+    view: 'when-not-to-use',
+    title: 'When not to use the ASB Case Review',
   },
   {
-    path: "/report-asb",
-    view: "report-asb",
-    title: "Report the anti-social behaviour first",
+    path: '/report-asb',
+    view: 'report-asb',
+    title: 'Report the anti-social behaviour first',
   },
   {
-    path: "/guidance",
-    view: "guidance",
-    title: "Guidance notes for the application form",
+    path: '/guidance',
+    view: 'guidance',
+    title: 'Guidance notes for the application form',
   },
-  { path: "/contact", view: "contact", title: "Get help or a paper form" },
-  { path: "/cookies", view: "cookies", title: "Cookies" },
-  { path: "/privacy", view: "privacy", title: "Privacy notice" },
+  { path: '/contact', view: 'contact', title: 'Get help or a paper form' },
+  { path: '/cookies', view: 'cookies', title: 'Cookies' },
+  { path: '/privacy', view: 'privacy', title: 'Privacy notice' },
   {
-    path: "/accessibility",
-    view: "accessibility",
-    title: "Accessibility statement",
+    path: '/accessibility',
+    view: 'accessibility',
+    title: 'Accessibility statement',
   },
 ] as const satisfies readonly PublicPage[];
 
 /** The eligibility check: one GET form that shows its result on the same page. */
 export const checkPage = {
-  path: "/check-if-you-can-apply",
-  view: "check-if-you-can-apply",
-  title: "Check if you can apply",
+  path: '/check-if-you-can-apply',
+  view: 'check-if-you-can-apply',
+  title: 'Check if you can apply',
 } as const satisfies PublicPage;
 
 /** Where "Start now" and "You can still apply" go: the first page of the application. */
-export const applyStartPath = "/apply/who-is-applying";
+export const applyStartPath = '/apply/who-is-applying';
 
 const smallNumberWords = [
-  "zero",
-  "one",
-  "two",
-  "three",
-  "four",
-  "five",
-  "six",
-  "seven",
-  "eight",
-  "nine",
-  "ten",
-  "eleven",
-  "twelve",
+  'zero',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
 ];
 
 /** 3 -> 'three', 20 -> '20': GOV.UK style writes one to nine (and a few more) as words in prose. */
 export function numberInWords(value: number): string {
-  return Number.isInteger(value) && value >= 0
-    ? (smallNumberWords[value] ?? String(value))
-    : String(value);
+  return Number.isInteger(value) && value >= 0 ? (smallNumberWords[value] ?? String(value)) : String(value);
 }
 
 /** 6 -> 'six months', 1 -> 'month': as in "in the last six months". */
 export function lastPeriod(months: number): string {
-  return months === 1 ? "month" : `${numberInWords(months)} months`;
+  return months === 1 ? 'month' : `${numberInWords(months)} months`;
 }
 
 /** 5 -> 'five working days', 1 -> 'one working day'. */
 export function workingDays(days: number): string {
-  return `${numberInWords(days)} working ${days === 1 ? "day" : "days"}`;
+  return `${numberInWords(days)} working ${days === 1 ? 'day' : 'days'}`;
 }
 
 /** Text helpers every public page view receives, next to `council`. */
-export function pageHelpers(
-  council: Council,
-  options: { sessionIdleMinutes: number; uploadMaxBytes: number },
-) {
+export function pageHelpers(council: Council, options: { sessionIdleMinutes: number; uploadMaxBytes: number }) {
   return {
     words: numberInWords,
     lastPeriod,
@@ -109,15 +104,15 @@ export function pageHelpers(
 
 const questions = {
   reported: {
-    message: "Select yes if you have reported the anti-social behaviour",
+    message: 'Select yes if you have reported the anti-social behaviour',
     schema: z.enum(yesNoValues),
   },
   incidents: {
-    message: "Select how many related incidents you have reported",
+    message: 'Select how many related incidents you have reported',
     schema: z.enum(incidentBandValues),
   },
   aboutStaff: {
-    message: "Select yes if your concern is mainly about how staff treated you",
+    message: 'Select yes if your concern is mainly about how staff treated you',
     schema: z.enum(yesNoValues),
   },
 } as const;
@@ -132,44 +127,37 @@ const checkQuerySchema = z.object({
 });
 
 export type CheckResult =
-  | { kind: "blank" }
-  | { kind: "answered"; answers: EligibilityAnswers }
+  | { kind: 'blank' }
+  | { kind: 'answered'; answers: EligibilityAnswers }
   | {
-      kind: "invalid";
+      kind: 'invalid';
       values: Partial<Record<QuestionName, string>>;
       errors: Partial<Record<QuestionName, string>>;
     };
 
 /** Reads the check's query string: not yet submitted, fully answered, or answered in part. */
-export function readCheckQuery(
-  query: Request["query"],
-  minimumIncidents: number,
-): CheckResult {
+export function readCheckQuery(query: Request['query'], minimumIncidents: number): CheckResult {
   const raw = query as Record<string, unknown>;
-  if (!questionNames.some((name) => raw[name] !== undefined))
-    return { kind: "blank" };
+  if (!questionNames.some((name) => raw[name] !== undefined)) return { kind: 'blank' };
   const parsed = checkQuerySchema.safeParse(raw);
   // With a minimum of one there is no "below" answer to give.
-  const belowOffered = incidentBandOptions(minimumIncidents).some(
-    (option) => option.value === "below",
-  );
-  if (parsed.success && (belowOffered || parsed.data.incidents !== "below")) {
-    return { kind: "answered", answers: parsed.data };
+  const belowOffered = incidentBandOptions(minimumIncidents).some((option) => option.value === 'below');
+  if (parsed.success && (belowOffered || parsed.data.incidents !== 'below')) {
+    return { kind: 'answered', answers: parsed.data };
   }
   const values: Partial<Record<QuestionName, string>> = {};
   const errors: Partial<Record<QuestionName, string>> = {};
   for (const name of questionNames) {
     const value = raw[name];
     const valid =
-      questions[name].schema.safeParse(value).success &&
-      !(name === "incidents" && value === "below" && !belowOffered);
+      questions[name].schema.safeParse(value).success && !(name === 'incidents' && value === 'below' && !belowOffered);
     if (valid) values[name] = value as string;
     else errors[name] = questions[name].message;
   }
-  return { kind: "invalid", values, errors };
+  return { kind: 'invalid', values, errors };
 }
 
-export function publicRoutes(services: Pick<Services, "config">): Router {
+export function publicRoutes(services: Pick<Services, 'config'>): Router {
   const { council } = services.config;
   const helpers = pageHelpers(council, {
     sessionIdleMinutes: services.config.session.idleMinutes,
@@ -184,13 +172,10 @@ export function publicRoutes(services: Pick<Services, "config">): Router {
   }
 
   router.get(checkPage.path, (req: Request, res: Response) => {
-    const result = readCheckQuery(
-      req.query,
-      council.threshold.minimumIncidents,
-    );
+    const result = readCheckQuery(req.query, council.threshold.minimumIncidents);
     const view = `pages/${checkPage.view}`;
-    const common = { ...helpers, title: checkPage.title, backLink: "/" };
-    if (result.kind === "blank") {
+    const common = { ...helpers, title: checkPage.title, backLink: '/' };
+    if (result.kind === 'blank') {
       return res.render(view, {
         ...common,
         values: {},
@@ -198,18 +183,16 @@ export function publicRoutes(services: Pick<Services, "config">): Router {
         errors: [],
       });
     }
-    if (result.kind === "invalid") {
+    if (result.kind === 'invalid') {
       const errors = questionNames
         .filter((name) => result.errors[name])
         .map((name) => ({ text: result.errors[name], href: `#${name}` }));
-      return res
-        .status(400)
-        .render(view, {
-          ...common,
-          values: result.values,
-          fieldErrors: result.errors,
-          errors,
-        });
+      return res.status(400).render(view, {
+        ...common,
+        values: result.values,
+        fieldErrors: result.errors,
+        errors,
+      });
     }
     res.render(view, {
       ...common,
