@@ -27,6 +27,12 @@ export function wordingFor(applyingAs: string | undefined): Wording {
   return { self, possessive: self ? 'your' : 'their' };
 }
 
+/**
+ * Cross-field rules run even when a single field already failed, so the resident sees every
+ * problem on the page at once (zod skips refinements after a failure unless told otherwise).
+ */
+const always = { when: () => true };
+
 const tooLong = (what: string, max: number) => `${what} must be ${max} characters or less`;
 
 export const whoIsApplyingSchema = () =>
@@ -64,17 +70,12 @@ export const victimDetailsSchema = (w: Wording, victimType: string | undefined, 
       'dateOfBirth-month': z.string(),
       'dateOfBirth-year': z.string(),
     })
-    .transform((values, ctx) => {
-      const birth = checkDate(dateParts(values, 'dateOfBirth'), {
-        label: 'Date of birth',
-        required: false,
-        notAfter: today,
-        notAfterMessage: 'Date of birth must be in the past',
-      });
-      if (!birth.ok) {
-        ctx.addIssue({ code: 'custom', path: [`dateOfBirth-${birth.parts[0]}`], message: birth.message });
-        return z.NEVER;
-      }
+    .superRefine((values, ctx) => {
+      const birth = checkDate(dateParts(values, 'dateOfBirth'), birthRule(today));
+      if (!birth.ok) ctx.addIssue({ code: 'custom', path: [`dateOfBirth-${birth.parts[0]}`], message: birth.message });
+    }, always)
+    .transform((values) => {
+      const birth = checkDate(dateParts(values, 'dateOfBirth'), birthRule(today));
       return {
         fullName: values.fullName,
         organisationName: organisation ? values.organisationName : null,
@@ -82,10 +83,17 @@ export const victimDetailsSchema = (w: Wording, victimType: string | undefined, 
         addressLine2: values.addressLine2,
         town: values.town,
         postcode: values.postcode,
-        dateOfBirth: organisation ? null : birth.iso,
+        dateOfBirth: organisation || !birth.ok ? null : birth.iso,
       };
     });
 };
+
+const birthRule = (today: string) => ({
+  label: 'Date of birth',
+  required: false,
+  notAfter: today,
+  notAfterMessage: 'Date of birth must be in the past',
+});
 
 export const contactMethods = ['email', 'phone', 'letter'] as const;
 
@@ -105,7 +113,7 @@ export const victimContactSchema = (w: Wording) =>
       if (values.preferredContact === 'phone' && !values.phone) {
         ctx.addIssue({ code: 'custom', path: ['phone'], message: 'Enter a telephone number, or choose another way to be contacted' });
       }
-    });
+    }, always);
 
 export const applicantDetailsSchema = () =>
   z
@@ -120,7 +128,7 @@ export const applicantDetailsSchema = () =>
       if (!values.email && !values.phone) {
         ctx.addIssue({ code: 'custom', path: ['email'], message: 'Enter an email address or a telephone number so we can contact you' });
       }
-    });
+    }, always);
 
 export const consentSchema = () =>
   z
@@ -137,7 +145,7 @@ export const consentSchema = () =>
       if (!values.howToConfirm) {
         ctx.addIssue({ code: 'custom', path: ['howToConfirm'], message: 'Enter how we can contact the victim to confirm they agreed' });
       }
-    })
+    }, always)
     .transform((values) => ({
       method: values.consentMethod,
       declared: values.consentMethod === 'declaration',
@@ -164,45 +172,14 @@ export const incidentSchema = (today: string) =>
       'reportedOn-year': z.string(),
       reference: optionalText(limits.short, tooLong('Reference or crime number', limits.short)),
     })
-    .transform((values, ctx) => {
-      const occurred = checkDate(dateParts(values, 'occurredOn'), {
-        label: 'Date it happened',
-        required: true,
-        notAfter: today,
-        notAfterMessage: 'Date it happened must be today or in the past',
-      });
-      if (!occurred.ok) ctx.addIssue({ code: 'custom', path: [`occurredOn-${occurred.parts[0]}`], message: occurred.message });
-
-      const notReported = values.reportedTo.includes('none');
-      const reportedTo = values.reportedTo.filter((item): item is AgencyAnswer => (agencies as readonly string[]).includes(item));
-      if (values.reportedTo.length === 0) {
-        ctx.addIssue({ code: 'custom', path: ['reportedTo'], message: 'Select who you reported it to, or select ‘I have not reported it’' });
-      } else if (notReported && reportedTo.length > 0) {
-        ctx.addIssue({ code: 'custom', path: ['reportedTo'], message: 'Select who you reported it to, or select ‘I have not reported it’, not both' });
-      }
-      if (reportedTo.includes('other') && !values.reportedToOther) {
-        ctx.addIssue({ code: 'custom', path: ['reportedToOther'], message: 'Enter who else you reported it to' });
-      }
-      let reportedOn: string | null = null;
-      if (reportedTo.length > 0) {
-        const reported = checkDate(dateParts(values, 'reportedOn'), {
-          label: 'Date you reported it',
-          required: true,
-          notAfter: today,
-          notAfterMessage: 'Date you reported it must be today or in the past',
-        });
-        if (!reported.ok) {
-          ctx.addIssue({ code: 'custom', path: [`reportedOn-${reported.parts[0]}`], message: reported.message });
-        } else {
-          reportedOn = reported.iso;
-          if (occurred.ok && occurred.iso && reportedOn && reportedOn < occurred.iso) {
-            ctx.addIssue({ code: 'custom', path: ['reportedOn-day'], message: 'Date you reported it must be the same as or after the date it happened' });
-          }
-        }
-      }
-      if (!occurred.ok || occurred.iso === null) return z.NEVER;
+    .superRefine((values, ctx) => {
+      const checked = checkIncident(values, today);
+      for (const issue of checked.issues) ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
+    }, always)
+    .transform((values) => {
+      const { occurredOn, reportedOn, reportedTo } = checkIncident(values, today);
       return {
-        occurredOn: occurred.iso,
+        occurredOn: occurredOn ?? '',
         occurredOnApproximate: values.approximate.includes('yes'),
         description: values.description,
         location: values.location,
@@ -212,6 +189,53 @@ export const incidentSchema = (today: string) =>
         reference: reportedTo.length > 0 ? values.reference : null,
       };
     });
+
+interface RawIncident {
+  [field: string]: unknown;
+  reportedTo?: unknown;
+  reportedToOther?: unknown;
+}
+
+/** The rules that span an incident's fields: real dates, who it was reported to and when. */
+function checkIncident(values: RawIncident, today: string) {
+  const issues: Array<{ path: string; message: string }> = [];
+  const occurred = checkDate(dateParts(values, 'occurredOn'), {
+    label: 'Date it happened',
+    required: true,
+    notAfter: today,
+    notAfterMessage: 'Date it happened must be today or in the past',
+  });
+  if (!occurred.ok) issues.push({ path: `occurredOn-${occurred.parts[0]}`, message: occurred.message });
+
+  const chosen = Array.isArray(values.reportedTo) ? values.reportedTo.filter((item): item is string => typeof item === 'string') : [];
+  const reportedTo = chosen.filter((item): item is AgencyAnswer => (agencies as readonly string[]).includes(item));
+  if (chosen.length === 0) {
+    issues.push({ path: 'reportedTo', message: 'Select who you reported it to, or select ‘I have not reported it’' });
+  } else if (chosen.includes('none') && reportedTo.length > 0) {
+    issues.push({ path: 'reportedTo', message: 'Select who you reported it to, or select ‘I have not reported it’, not both' });
+  }
+  if (reportedTo.includes('other') && !values.reportedToOther) {
+    issues.push({ path: 'reportedToOther', message: 'Enter who else you reported it to' });
+  }
+  let reportedOn: string | null = null;
+  if (reportedTo.length > 0) {
+    const reported = checkDate(dateParts(values, 'reportedOn'), {
+      label: 'Date you reported it',
+      required: true,
+      notAfter: today,
+      notAfterMessage: 'Date you reported it must be today or in the past',
+    });
+    if (!reported.ok) {
+      issues.push({ path: `reportedOn-${reported.parts[0]}`, message: reported.message });
+    } else {
+      reportedOn = reported.iso;
+      if (occurred.ok && occurred.iso && reportedOn && reportedOn < occurred.iso) {
+        issues.push({ path: 'reportedOn-day', message: 'Date you reported it must be the same as or after the date it happened' });
+      }
+    }
+  }
+  return { issues, occurredOn: occurred.ok ? occurred.iso : null, reportedOn, reportedTo };
+}
 
 export const addAnotherIncidentSchema = () =>
   z.object({ addAnother: choice(['yes', 'no'], 'Select yes if you want to add another incident') });
@@ -223,20 +247,20 @@ export const relatedIncidentsSchema = () =>
       otherHouseholds: choice(['yes', 'no', 'not-sure'], 'Select if other households have reported related incidents'),
       householdsCount: z.string(),
     })
-    .transform((values, ctx) => {
-      let householdsReporting: number | null = null;
-      if (values.otherHouseholds === 'yes') {
-        const count = Number(values.householdsCount);
-        if (values.householdsCount === '') {
-          ctx.addIssue({ code: 'custom', path: ['householdsCount'], message: 'Enter how many households have reported it, including yours' });
-        } else if (!Number.isInteger(count) || count < 2 || count > 1000) {
-          ctx.addIssue({ code: 'custom', path: ['householdsCount'], message: 'Number of households must be a whole number between 2 and 1000' });
-        } else {
-          householdsReporting = count;
-        }
+    .superRefine((values, ctx) => {
+      if (values.otherHouseholds !== 'yes') return;
+      const count = Number(values.householdsCount);
+      if (values.householdsCount === '') {
+        ctx.addIssue({ code: 'custom', path: ['householdsCount'], message: 'Enter how many households have reported it, including yours' });
+      } else if (!Number.isInteger(count) || count < 2 || count > 1000) {
+        ctx.addIssue({ code: 'custom', path: ['householdsCount'], message: 'Number of households must be a whole number between 2 and 1000' });
       }
-      return { incidentsRelated: values.incidentsRelated, otherHouseholds: values.otherHouseholds, householdsReporting };
-    });
+    }, always)
+    .transform((values) => ({
+      incidentsRelated: values.incidentsRelated,
+      otherHouseholds: values.otherHouseholds,
+      householdsReporting: values.otherHouseholds === 'yes' ? Number(values.householdsCount) : null,
+    }));
 
 export const hateTypes = ['disability', 'race', 'religion', 'sexual-orientation', 'transgender-identity'] as const;
 
@@ -260,7 +284,7 @@ export const impactSchema = (w: Wording) =>
       if (values.hateMotivated === 'yes' && values.hateTypes.length === 0) {
         ctx.addIssue({ code: 'custom', path: ['hateTypes'], message: 'Select what you think the hate was about' });
       }
-    })
+    }, always)
     .transform((values) => ({
       impact: values.impact,
       vulnerability: values.vulnerable === 'yes' ? values.vulnerability : null,
