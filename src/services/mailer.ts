@@ -29,6 +29,9 @@ export function createMailer(mail: Config['mail'], logger: Logger): Mailer {
       host: smtp.host,
       port: smtp.port,
       secure: smtp.secure,
+      // A few reused connections: a burst of acknowledgements does not open one connection each.
+      pool: true,
+      maxConnections: 3,
       auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
       connectionTimeout: smtp.timeoutMs,
       greetingTimeout: smtp.timeoutMs,

@@ -8,6 +8,8 @@ import { SMTPServer } from 'smtp-server';
  */
 export class TestSmtpServer {
   readonly messages: ParsedMail[] = [];
+  /** Recipients the server refuses for good (550), to test permanent failures. */
+  readonly refuse = new Set<string>();
   port = 0;
   private server: SMTPServer | null = null;
 
@@ -18,6 +20,10 @@ export class TestSmtpServer {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      onRcptTo: (address, _session, callback) => {
+        if (this.refuse.has(address.address.toLowerCase())) return callback(new Error('550 Mailbox unavailable'));
+        callback();
+      },
       onData: (stream, _session, callback) => {
         simpleParser(stream)
           .then((mail) => {
