@@ -55,7 +55,7 @@ export function incidentRoutes(services: Services): Router {
       suffix,
       errors: errors.summary,
       fieldErrors: errors.fields,
-      backLink: suffix ? '/apply/check-answers' : '/apply/who-is-applying',
+      backLink: suffix ? '/apply/check-answers' : backFromFirstIncident(draft),
     });
 
   router.get('/incidents', async (req, res) => {

@@ -3,7 +3,7 @@ import type { Services } from '../../composition.ts';
 import type { DraftRecord } from '../../data/drafts.ts';
 import { IncompleteApplicationError } from '../../journey/application.ts';
 import { declarationSchema } from '../../journey/schemas.ts';
-import { contextFor, findStep, journeyProgress, readForm, steps, type FormStep } from '../../journey/steps.ts';
+import { contextFor, emptyAnswers, journeyProgress, readForm, steps, type FormStep } from '../../journey/steps.ts';
 import { checkAnswersSections } from './check-answers-presenter.ts';
 import { noErrors, pageErrors, singleError, type PageErrors } from './errors.ts';
 import { incidentRoutes } from './incidents.ts';
@@ -33,7 +33,7 @@ export function applyRoutes(services: Services): Router {
   router.use(incidentRoutes(services));
 
   const renderStep = (res: Response, step: FormStep, draft: DraftRecord | null, values: Record<string, unknown>, errors: PageErrors, changing: boolean) => {
-    const answers = draft?.answers ?? { steps: {}, incidents: [], incidentsComplete: false, consentUpload: null };
+    const answers = draft?.answers ?? emptyAnswers();
     const context = contextFor(answers, today());
     res.status(errors.summary.length ? 400 : 200).render(`apply/${step.slug}`, {
       title: step.title(context),
@@ -60,7 +60,7 @@ export function applyRoutes(services: Services): Router {
       let draft = await currentDraft(services, req);
       if (!guard(res, draft, step.slug)) return;
       const values = readForm(step, req.body);
-      const answers = draft?.answers ?? { steps: {}, incidents: [], incidentsComplete: false, consentUpload: null };
+      const answers = draft?.answers ?? emptyAnswers();
       const result = step.schema(contextFor({ ...answers, steps: { ...answers.steps, [step.slug]: values } }, today())).safeParse(values);
       if (!result.success) {
         return renderStep(res, step, draft, values, pageErrors(result.error, [...step.fields.single, ...(step.fields.multiple ?? [])]), isChanging(req));
@@ -157,6 +157,5 @@ export function applyRoutes(services: Services): Router {
 function backLinkFor(slug: string, answers: DraftRecord['answers']): string {
   const { reachable } = journeyProgress(answers, today());
   const index = reachable.indexOf(slug);
-  if (index > 0) return `/apply/${reachable[index - 1]}`;
-  return slug === 'who-is-applying' ? '/' : `/apply/${findStep(slug) ? 'who-is-applying' : ''}`;
+  return index > 0 ? `/apply/${reachable[index - 1]}` : '/';
 }
