@@ -10,6 +10,7 @@ import { requestId } from './middleware/request-id.ts';
 import { requestLog } from './middleware/request-log.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { sessions } from './middleware/session.ts';
+import { adminRoutes } from './routes/admin/index.ts';
 import { applyRoutes } from './routes/apply/index.ts';
 import { healthRoutes } from './routes/health.ts';
 import { publicRoutes } from './routes/public/index.ts';
@@ -39,6 +40,7 @@ export function createApp(services: Services): Express {
 
   app.use(publicRoutes(services));
   app.use('/apply', noStore(), applyRoutes(services));
+  app.use('/admin', noStore(), adminRoutes(services));
 
   app.use(notFound());
   app.use(errorHandler(services.logger));

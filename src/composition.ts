@@ -2,11 +2,13 @@ import type { Config } from './config.ts';
 import { caseRepository } from './data/cases.ts';
 import type { Database } from './data/database.ts';
 import { draftRepository } from './data/drafts.ts';
+import { officerRepository } from './data/officers.ts';
 import { outboxRepository } from './data/outbox.ts';
 import { PrismaSessionStore } from './data/session-store.ts';
 import { OutboxWorker } from './jobs/outbox-worker.ts';
 import type { Logger } from './logger.ts';
 import { applicationService } from './services/application-service.ts';
+import { authService } from './services/auth-service.ts';
 import type { Mailer } from './services/mailer.ts';
 import { resumeService } from './services/resume-service.ts';
 
@@ -18,6 +20,7 @@ export function buildServices(config: Config, database: Database, mailer: Mailer
   const drafts = draftRepository(database.prisma);
   const cases = caseRepository(database.prisma);
   const outbox = outboxRepository(database.prisma);
+  const officers = officerRepository(database.prisma);
   const outboxWorker = new OutboxWorker(outbox, mailer, logger, { pollMs: config.outbox.pollMs, maxAttempts: config.outbox.maxAttempts });
   const onEmailsQueued = () => outboxWorker.nudge();
 
@@ -38,6 +41,7 @@ export function buildServices(config: Config, database: Database, mailer: Mailer
     },
     applications: applicationService({ drafts, cases, config, onEmailsQueued }),
     resume: resumeService({ drafts, outbox, config, onEmailsQueued }),
+    auth: authService({ officers, mfaRequired: config.officerMfaRequired, issuer: config.council.name }),
   };
 }
 

@@ -16,6 +16,8 @@ const envSchema = z
     DATA_DIR: z.string().default('./data'),
     SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
     SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(60),
+    SESSION_ABSOLUTE_HOURS: z.coerce.number().positive().default(10),
+    OFFICER_MFA: z.enum(['required', 'optional']).optional(),
     TRUST_PROXY: z.coerce.number().int().min(0).default(0),
     SMTP_HOST: z.string().optional(),
     SMTP_PORT: z.coerce.number().int().positive().default(587),
@@ -36,6 +38,13 @@ const envSchema = z
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'SESSION_SECRET is required in production' });
     }
+    if (env.NODE_ENV === 'production' && env.OFFICER_MFA === 'optional') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OFFICER_MFA'],
+        message: 'OFFICER_MFA cannot be optional in production: every officer signs in with a second factor (OWASP ASVS 5.0 level 2)',
+      });
+    }
     if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
       ctx.addIssue({
         code: 'custom',
@@ -51,7 +60,9 @@ export interface Config {
   baseUrl: string;
   database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string | null };
   dataDir: string;
-  session: { secret: string; idleMinutes: number; secureCookie: boolean };
+  session: { secret: string; idleMinutes: number; absoluteHours: number; secureCookie: boolean };
+  /** Whether officers must use a second factor (always in production; optional only for the embedded demo). */
+  officerMfaRequired: boolean;
   trustProxy: number;
   mail: {
     from: string;
@@ -90,8 +101,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     session: {
       secret: env.SESSION_SECRET ?? developmentSessionSecret,
       idleMinutes: env.SESSION_IDLE_MINUTES,
+      absoluteHours: env.SESSION_ABSOLUTE_HOURS,
       secureCookie: env.NODE_ENV === 'production',
     },
+    // Default: required everywhere except the embedded single-process demo.
+    officerMfaRequired: (env.OFFICER_MFA ?? (env.DATABASE_URL || env.NODE_ENV === 'production' ? 'required' : 'optional')) === 'required',
     trustProxy: env.TRUST_PROXY,
     mail: {
       from: env.MAIL_FROM,

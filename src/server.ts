@@ -1,4 +1,5 @@
 // Starts the portal: builds the dependencies, migrates, listens, and shuts down cleanly on SIGTERM.
+import { randomBytes } from 'node:crypto';
 import { createApp } from './app.ts';
 import { buildServices } from './composition.ts';
 import { ConfigError, loadConfig } from './config.ts';
@@ -25,6 +26,13 @@ if (applied.length) logger.info({ applied }, 'database migrated');
 const mailer = createMailer(config.mail, logger);
 const services = buildServices(config, database, mailer, logger);
 const app = createApp(services);
+
+// The embedded demo only: a first administrator, its password printed once on this console.
+if (config.database.kind === 'pglite' && config.env !== 'production' && !(await services.auth.hasOfficers())) {
+  const password = randomBytes(15).toString('base64url');
+  await services.auth.createOfficer({ email: 'admin@localhost', name: 'Demo administrator', role: 'administrator', password });
+  console.log(`\nDemo administrator created (embedded database only). Sign in at ${config.baseUrl}/admin/sign-in\n  email:    admin@localhost\n  password: ${password}   (shown once)\n`);
+}
 
 if (config.outbox.enabled) services.outboxWorker.start();
 const server = app.listen(config.port, () => {

@@ -1,0 +1,92 @@
+import { hash, verify } from '@node-rs/argon2';
+import { dictionary } from '@zxcvbn-ts/language-common';
+import { generateSecret, generateURI, verify as verifyTotp } from 'otplib';
+import type { OfficerRecord, OfficerRepository } from '../data/officers.ts';
+import type { OfficerRole } from '../domain/officer-roles.ts';
+import { passwordProblem } from '../domain/password-policy.ts';
+
+/** argon2id at OWASP's minimum: 19 MiB memory, 2 iterations, 1 lane. */
+// algorithm 2 is Argon2id (a const enum in @node-rs/argon2's types, which isolated modules cannot import).
+export const argon2Options = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+/** About 49,000 common and breached passwords, shipped in @zxcvbn-ts/language-common. */
+const commonPasswords: ReadonlySet<string> = new Set(dictionary['passwords-common'].map((word) => word.toLowerCase()));
+
+export const lockout = { afterFailures: 5, forMs: 15 * 60_000 } as const;
+
+export type SignInResult =
+  | { ok: true; officer: OfficerRecord; needsSecondFactor: boolean; mustSetUpSecondFactor: boolean }
+  | { ok: false; reason: 'invalid' | 'locked' };
+
+// A real hash of a random password: checking against it when the email is unknown takes as long
+// as a real check, so response time does not reveal which emails have accounts.
+const decoyHash = hash(`decoy-${Math.random()}`, argon2Options);
+
+export function authService(deps: { officers: OfficerRepository; mfaRequired: boolean; issuer: string }) {
+  const { officers } = deps;
+
+  return {
+    passwordProblem: (password: string, email?: string) => passwordProblem(password, { commonPasswords, email }),
+    hashPassword: (password: string) => hash(password, argon2Options),
+
+    /** Email and password. Failures are generic; five in a row lock the account for 15 minutes. */
+    async signIn(email: string, password: string): Promise<SignInResult> {
+      const officer = await officers.findByEmail(email.trim());
+      if (!officer || officer.disabled) {
+        await verify(await decoyHash, password).catch(() => false);
+        return { ok: false, reason: 'invalid' };
+      }
+      if (officer.lockedUntil && officer.lockedUntil > new Date()) return { ok: false, reason: 'locked' };
+      const valid = await verify(officer.passwordHash, password).catch(() => false);
+      if (!valid) {
+        await officers.recordFailure(officer.id, lockout.afterFailures, lockout.forMs);
+        await officers.audit({ officerId: officer.id, action: 'sign-in failed' });
+        return { ok: false, reason: 'invalid' };
+      }
+      return {
+        ok: true,
+        officer,
+        needsSecondFactor: officer.totpSecret !== null,
+        mustSetUpSecondFactor: officer.totpSecret === null && deps.mfaRequired,
+      };
+    },
+
+    /** The second factor: a 6-digit code from the officer's authenticator app (30 s either side allowed). */
+    async checkCode(officer: OfficerRecord, code: string, secret = officer.totpSecret): Promise<boolean> {
+      if (!secret || !/^\d{6}$/.test(code)) return false;
+      const result = await verifyTotp({ secret, token: code, epochTolerance: 30 }).catch(() => ({ valid: false }));
+      return result.valid;
+    },
+
+    async completeSignIn(officer: OfficerRecord): Promise<void> {
+      await officers.recordSuccess(officer.id);
+      await officers.audit({ officerId: officer.id, action: 'signed in' });
+    },
+
+    async recordSecondFactorFailure(officer: OfficerRecord): Promise<void> {
+      await officers.recordFailure(officer.id, lockout.afterFailures, lockout.forMs);
+      await officers.audit({ officerId: officer.id, action: 'second factor failed' });
+    },
+
+    newTotpSecret: () => generateSecret(),
+    /** The otpauth:// address an authenticator app reads from the QR code. */
+    totpUri: (officer: OfficerRecord, secret: string) => generateURI({ issuer: deps.issuer, label: officer.email, secret }),
+
+    async enableTotp(officer: OfficerRecord, secret: string): Promise<void> {
+      await officers.setTotpSecret(officer.id, secret);
+      await officers.audit({ officerId: officer.id, action: 'second factor set up' });
+    },
+
+    findOfficer: (id: string) => officers.findById(id),
+
+    async createOfficer(data: { email: string; name: string; role: OfficerRole; password: string }): Promise<OfficerRecord> {
+      const problem = passwordProblem(data.password, { commonPasswords, email: data.email });
+      if (problem) throw new Error(problem);
+      return officers.create({ email: data.email, name: data.name, role: data.role, passwordHash: await hash(data.password, argon2Options) });
+    },
+
+    hasOfficers: async () => (await officers.count()) > 0,
+  };
+}
+
+export type AuthService = ReturnType<typeof authService>;
