@@ -51,15 +51,22 @@ export function authService(deps: { officers: OfficerRepository; mfaRequired: bo
       };
     },
 
-    /** The second factor: a 6-digit code from the officer's authenticator app (30 s either side allowed). */
-    async checkCode(officer: OfficerRecord, code: string, secret = officer.totpSecret): Promise<boolean> {
-      if (!secret || !/^\d{6}$/.test(code)) return false;
-      const result = await verifyTotp({ secret, token: code, epochTolerance: 30 }).catch(() => ({ valid: false }));
-      return result.valid;
+    /**
+     * The second factor: a 6-digit code from the officer's authenticator app (30 s either side
+     * allowed). Returns the code's time step, or null. A code already used is refused (ASVS: a
+     * one-time password works once).
+     */
+    async checkCode(officer: OfficerRecord, code: string, secret = officer.totpSecret): Promise<number | null> {
+      if (!secret || !/^\d{6}$/.test(code)) return null;
+      const result = await verifyTotp({ secret, token: code, epochTolerance: 30 }).catch(() => ({ valid: false as const }));
+      if (!result.valid) return null;
+      const step = Math.floor(Date.now() / 30_000) + result.delta;
+      if (officer.totpLastStep !== null && step <= officer.totpLastStep) return null;
+      return step;
     },
 
-    async completeSignIn(officer: OfficerRecord): Promise<void> {
-      await officers.recordSuccess(officer.id);
+    async completeSignIn(officer: OfficerRecord, totpStep: number | null): Promise<void> {
+      await officers.recordSuccess(officer.id, totpStep);
       await officers.audit({ officerId: officer.id, action: 'signed in' });
     },
 

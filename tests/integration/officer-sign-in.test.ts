@@ -42,7 +42,11 @@ describe('officer sign-in', () => {
     const wrong = await again.submit('/admin/two-factor', { code: '000000' });
     expect(wrong.status).toBe(400);
     expect(wrong.text).toContain('Enter the 6-digit code shown in your authenticator app');
-    const right = await again.submit('/admin/two-factor', { code: await generate({ secret: secret ?? '' }) });
+    // The code used at set-up a moment ago cannot be used again; the next one can.
+    const reused = await again.submit('/admin/two-factor', { code: await generate({ secret: secret ?? '' }) });
+    expect(reused.status).toBe(400);
+    const next = await generate({ secret: secret ?? '', epoch: Math.floor(Date.now() / 1000) + 30 });
+    const right = await again.submit('/admin/two-factor', { code: next });
     expect(right.headers.location).toBe('/admin');
     expect((await again.get('/admin')).status).toBe(200);
   });

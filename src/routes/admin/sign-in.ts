@@ -45,7 +45,7 @@ export function signInRoutes(services: Services): Router {
       req.session.pendingSignIn = { officerId: result.officer.id, at: Date.now() };
       return res.redirect(303, result.needsSecondFactor ? '/admin/two-factor' : '/admin/two-factor/set-up');
     }
-    await finish(req, res, result.officer);
+    await finish(req, res, result.officer, null);
   });
 
   async function pendingOfficer(req: Request): Promise<OfficerRecord | null> {
@@ -55,8 +55,8 @@ export function signInRoutes(services: Services): Router {
     return officer && !officer.disabled ? officer : null;
   }
 
-  async function finish(req: Request, res: Response, officer: OfficerRecord) {
-    await auth.completeSignIn(officer);
+  async function finish(req: Request, res: Response, officer: OfficerRecord, totpStep: number | null) {
+    await auth.completeSignIn(officer, totpStep);
     // A new session id at the moment of privilege: no fixation.
     await regenerate(req);
     req.session.officer = { id: officer.id, signedInAt: Date.now() };
@@ -81,11 +81,12 @@ export function signInRoutes(services: Services): Router {
     const officer = await pendingOfficer(req);
     if (!officer?.totpSecret) return res.redirect(303, '/admin/sign-in');
     const code = String(req.body?.code ?? '').replace(/\s/g, '');
-    if (!(await auth.checkCode(officer, code))) {
+    const step = await auth.checkCode(officer, code);
+    if (step === null) {
       await auth.recordSecondFactorFailure(officer);
       return renderCode(res, singleError('code', 'Enter the 6-digit code shown in your authenticator app'));
     }
-    await finish(req, res, officer);
+    await finish(req, res, officer, step);
   });
 
   async function renderSetUp(req: Request, res: Response, officer: OfficerRecord, errors: PageErrors) {
@@ -114,11 +115,12 @@ export function signInRoutes(services: Services): Router {
     const secret = req.session.pendingSignIn?.setupSecret;
     if (!officer || officer.totpSecret || !secret) return res.redirect(303, '/admin/sign-in');
     const code = String(req.body?.code ?? '').replace(/\s/g, '');
-    if (!(await auth.checkCode(officer, code, secret))) {
+    const step = await auth.checkCode(officer, code, secret);
+    if (step === null) {
       return renderSetUp(req, res, officer, singleError('code', 'Enter the 6-digit code shown in your authenticator app'));
     }
     await auth.enableTotp(officer, secret);
-    await finish(req, res, officer);
+    await finish(req, res, officer, step);
   });
 
   router.post('/sign-out', (req, res, next) => {
