@@ -1,4 +1,7 @@
 import type { Config } from './config.ts';
+import { administrationRepository } from './data/administration.ts';
+import { caseActionRepository } from './data/case-actions.ts';
+import { caseQueryRepository } from './data/case-queries.ts';
 import { caseRepository } from './data/cases.ts';
 import type { Database } from './data/database.ts';
 import { draftRepository } from './data/drafts.ts';
@@ -7,8 +10,11 @@ import { outboxRepository } from './data/outbox.ts';
 import { PrismaSessionStore } from './data/session-store.ts';
 import { OutboxWorker } from './jobs/outbox-worker.ts';
 import type { Logger } from './logger.ts';
+import { administrationService } from './services/administration-service.ts';
 import { applicationService } from './services/application-service.ts';
 import { authService } from './services/auth-service.ts';
+import { caseActionService } from './services/case-action-service.ts';
+import { caseViewService } from './services/case-view-service.ts';
 import type { Mailer } from './services/mailer.ts';
 import { resumeService } from './services/resume-service.ts';
 
@@ -23,6 +29,7 @@ export function buildServices(config: Config, database: Database, mailer: Mailer
   const officers = officerRepository(database.prisma);
   const outboxWorker = new OutboxWorker(outbox, mailer, logger, { pollMs: config.outbox.pollMs, maxAttempts: config.outbox.maxAttempts });
   const onEmailsQueued = () => outboxWorker.nudge();
+  const auth = authService({ officers, mfaRequired: config.officerMfaRequired, issuer: config.council.name });
 
   return {
     config,
@@ -41,7 +48,11 @@ export function buildServices(config: Config, database: Database, mailer: Mailer
     },
     applications: applicationService({ drafts, cases, config, onEmailsQueued }),
     resume: resumeService({ drafts, outbox, config, onEmailsQueued }),
-    auth: authService({ officers, mfaRequired: config.officerMfaRequired, issuer: config.council.name }),
+    auth,
+    // One line per area of the officers' work; each builds its repository and service.
+    caseViews: caseViewService({ queries: caseQueryRepository(database.prisma), config }),
+    caseActions: caseActionService({ actions: caseActionRepository(database.prisma), config, onEmailsQueued }),
+    administration: administrationService({ administration: administrationRepository(database.prisma), officers, auth, config, onEmailsQueued }),
   };
 }
 

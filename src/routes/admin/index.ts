@@ -2,11 +2,21 @@ import { Router, type RequestHandler } from 'express';
 import type { Services } from '../../composition.ts';
 import { hasRole, type OfficerRole } from '../../domain/officer-roles.ts';
 import { requireOfficer } from '../../middleware/officer-auth.ts';
+import { administrationRoutes } from './administration.ts';
+import { caseActionRoutes } from './case-actions.ts';
+import { caseRoutes } from './cases.ts';
+import { dashboardRoutes } from './dashboard.ts';
 import { signInRoutes } from './sign-in.ts';
 
 /** The officers' menu; each item shows only to the roles that can open it. */
 export const adminNavigation: Array<{ href: string; text: string; role: OfficerRole }> = [
   { href: '/admin', text: 'Dashboard', role: 'officer' },
+  { href: '/admin/cases', text: 'Cases', role: 'officer' },
+  { href: '/admin/paper-applications', text: 'Enter a paper application', role: 'officer' },
+  { href: '/admin/failed-emails', text: 'Failed emails', role: 'officer' },
+  { href: '/admin/audit', text: 'Audit trail', role: 'manager' },
+  { href: '/admin/officers', text: 'Officers', role: 'administrator' },
+  { href: '/admin/settings', text: 'Settings', role: 'administrator' },
 ];
 
 const navigation: RequestHandler = (req, res, next) => {
@@ -24,9 +34,10 @@ export function adminRoutes(services: Services): Router {
   router.use(signInRoutes(services));
   router.use(requireOfficer(services.auth, services.config.session.absoluteHours * 3_600_000), navigation);
 
-  router.get('/', (_req, res) => {
-    res.render('admin/dashboard', { title: 'Dashboard' });
-  });
+  router.use(dashboardRoutes(services));
+  router.use('/cases', caseRoutes(services));
+  router.use('/cases', caseActionRoutes(services));
+  router.use(administrationRoutes(services));
 
   return router;
 }
