@@ -71,7 +71,7 @@ export function checkAnswersSections(answers: Answers): Array<{ title: string; r
   const organisation = ['business', 'group'].includes(text(s['victim-type'], 'victimType'));
   const victim = s['victim-details'];
   const contact = s['victim-contact'];
-  const address = [text(victim, 'addressLine1'), text(victim, 'addressLine2'), text(victim, 'town'), text(victim, 'postcode')].filter(Boolean).join('\n');
+  const address = [text(victim, 'addressLine1'), text(victim, 'addressLine2'), text(victim, 'town'), text(victim, 'postcode').toUpperCase()].filter(Boolean).join('\n');
 
   const sections: Array<{ title: string; rows: Row[]; incidents?: Array<{ number: number; rows: Row[] }> }> = [
     {
