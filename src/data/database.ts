@@ -1,0 +1,99 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import pg from 'pg';
+import { PrismaClient } from '../generated/prisma/client.ts';
+import type { Config } from '../config.ts';
+
+/** Runs whole SQL scripts (migrations) and simple queries outside Prisma. */
+export interface SqlRunner {
+  exec(sql: string): Promise<void>;
+  query<Row>(sql: string, params?: unknown[]): Promise<Row[]>;
+  /** Serialises migrations when several instances start at once. */
+  withMigrationLock<T>(work: () => Promise<T>): Promise<T>;
+}
+
+export interface Database {
+  prisma: PrismaClient;
+  sql: SqlRunner;
+  kind: 'postgres' | 'pglite';
+  close(): Promise<void>;
+}
+
+// Prisma's own advisory lock key for migrations, so our migrate and Prisma's never overlap.
+const migrationLockKey = 72707369;
+
+export function openDatabase(database: Config['database']): Database {
+  return database.kind === 'postgres' ? openPostgres(database.url) : openPglite(database.dataDir);
+}
+
+function openPostgres(url: string): Database {
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+  // One dedicated connection for migrations and maintenance: BEGIN/COMMIT and the advisory lock
+  // must all run on the same connection.
+  let client: pg.Client | null = null;
+  const connection = async (): Promise<pg.Client> => {
+    if (!client) {
+      client = new pg.Client({ connectionString: url });
+      await client.connect();
+    }
+    return client;
+  };
+  const sql: SqlRunner = {
+    async exec(text) {
+      await (await connection()).query(text);
+    },
+    async query<Row>(text: string, params: unknown[] = []) {
+      const result = await (await connection()).query(text, params);
+      return result.rows as Row[];
+    },
+    async withMigrationLock(work) {
+      const db = await connection();
+      await db.query('SELECT pg_advisory_lock($1)', [migrationLockKey]);
+      try {
+        return await work();
+      } finally {
+        await db.query('SELECT pg_advisory_unlock($1)', [migrationLockKey]).catch(() => undefined);
+      }
+    },
+  };
+  return {
+    prisma,
+    sql,
+    kind: 'postgres',
+    async close() {
+      await prisma.$disconnect();
+      await client?.end();
+    },
+  };
+}
+
+/** The embedded default: real Postgres compiled to WASM, persisted under DATA_DIR (or in memory). */
+function openPglite(dataDir: string | null): Database {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  // pg_trgm backs the officers' search by name, as on real Postgres.
+  const client = new PGlite(dataDir ?? undefined, { extensions: { pg_trgm } });
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
+  const sql: SqlRunner = {
+    async exec(text) {
+      await client.exec(text);
+    },
+    async query<Row>(text: string, params: unknown[] = []) {
+      const result = await client.query(text, params);
+      return result.rows as Row[];
+    },
+    // One connection in one process: nothing else can migrate at the same time.
+    withMigrationLock: (work) => work(),
+  };
+  return {
+    prisma,
+    sql,
+    kind: 'pglite',
+    async close() {
+      await prisma.$disconnect();
+      await client.close();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import session from 'express-session';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+
+/**
+ * express-session store in the shared database, so any app instance can serve any request and a
+ * restart signs nobody out. Expired rows are ignored on read and swept now and then.
+ */
+export class PrismaSessionStore extends session.Store {
+  private lastSweep = 0;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly idleMs: number,
+  ) {
+    super();
+  }
+
+  override get(sid: string, callback: (error: unknown, session?: session.SessionData | null) => void): void {
+    this.prisma.session
+      .findUnique({ where: { sid } })
+      .then((row) => {
+        if (!row || row.expiresAt.getTime() <= Date.now()) return callback(null, null);
+        callback(null, row.data as unknown as session.SessionData);
+      })
+      .catch((error: unknown) => callback(error));
+  }
+
+  override set(sid: string, data: session.SessionData, callback?: (error?: unknown) => void): void {
+    const expiresAt = this.expiryOf(data);
+    const json = JSON.parse(JSON.stringify(data)) as object;
+    this.prisma.session
+      .upsert({ where: { sid }, create: { sid, data: json, expiresAt }, update: { data: json, expiresAt } })
+      .then(() => {
+        this.sweepSometimes();
+        callback?.();
+      })
+      .catch((error: unknown) => callback?.(error));
+  }
+
+  override destroy(sid: string, callback?: (error?: unknown) => void): void {
+    this.prisma.session
+      .deleteMany({ where: { sid } })
+      .then(() => callback?.())
+      .catch((error: unknown) => callback?.(error));
+  }
+
+  override touch(sid: string, data: session.SessionData, callback?: (error?: unknown) => void): void {
+    this.prisma.session
+      .updateMany({ where: { sid }, data: { expiresAt: this.expiryOf(data) } })
+      .then(() => callback?.())
+      .catch((error: unknown) => callback?.(error));
+  }
+
+  private expiryOf(data: session.SessionData): Date {
+    const cookieExpiry = data.cookie?.expires ? new Date(data.cookie.expires) : null;
+    return cookieExpiry ?? new Date(Date.now() + this.idleMs);
+  }
+
+  /** At most once a minute per instance: delete sessions that expired. */
+  private sweepSometimes(): void {
+    const now = Date.now();
+    if (now - this.lastSweep < 60_000) return;
+    this.lastSweep = now;
+    void this.prisma.session.deleteMany({ where: { expiresAt: { lt: new Date(now) } } }).catch(() => undefined);
+  }
+}
