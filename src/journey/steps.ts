@@ -27,6 +27,8 @@ export interface Answers {
   incidentsComplete: boolean;
   /** A signed consent form that passed the upload checks. */
   consentUpload: { uploadId: string; fileName: string; size: number } | null;
+  /** Set when an officer enters a paper, phone or email application: how and when it arrived. */
+  assisted?: { channel: 'paper' | 'phone' | 'email'; receivedOn: string } | null;
 }
 
 export function emptyAnswers(): Answers {

@@ -7,7 +7,7 @@ import type { DraftRecord, DraftRepository } from '../data/drafts.ts';
 import { formatLongDate, londonDate } from '../domain/calendar-date.ts';
 import { generateReference } from '../domain/reference.ts';
 import { assessThreshold, type ThresholdAdvice } from '../domain/threshold.ts';
-import { acknowledgementDueDate } from '../domain/working-days.ts';
+import { addWorkingDays } from '../domain/working-days.ts';
 import { toApplication, type Application } from '../journey/application.ts';
 import { emptyAnswers, type Answers } from '../journey/steps.ts';
 import { renderTemplate } from '../views.ts';
@@ -70,13 +70,14 @@ export function applicationService({ drafts, cases, config, onEmailsQueued }: De
      * Submits the draft. A second submit of the same draft (double click, back and resubmit)
      * returns the case the first one made.
      */
-    async submit(draft: DraftRecord, now: Date): Promise<Confirmation> {
+    async submit(draft: DraftRecord, now: Date, enteredBy?: { id: string }): Promise<Confirmation> {
       const existing = await cases.findBySubmissionKey(draft.id);
       if (existing) return existing;
       const application = toApplication(draft.answers, londonDate(now));
+      const receipt = receiptOf(draft, now, enteredBy);
       for (let attempt = 0; attempt < 5; attempt += 1) {
         try {
-          const record = await buildCase(application, draft.id, now, config);
+          const record = await buildCase(application, draft.id, receipt, config);
           const created: SubmittedCase | null = await cases.createSubmission(record);
           const result = created ?? (await cases.findBySubmissionKey(draft.id));
           if (!result) throw new Error('The submission was neither created nor found');
@@ -100,15 +101,31 @@ function safeDisplayName(original: string, extension: string): string {
   return base || `consent-form.${extension}`;
 }
 
-async function buildCase(
-  application: Application,
-  submissionKey: string,
-  now: Date,
-  config: Dependencies['config'],
-): Promise<NewCase> {
+interface Receipt {
+  at: Date;
+  /** The London calendar day the application arrived: deadlines count from it. */
+  day: string;
+  channel: NewCase['channel'];
+  officerId: string | null;
+}
+
+/**
+ * When and how the application arrived: now and online for a resident; for an officer entering a
+ * paper, phone or email application, the day it arrived (deadlines run from then, not from typing).
+ */
+function receiptOf(draft: DraftRecord, now: Date, enteredBy: { id: string } | undefined): Receipt {
+  const assisted = enteredBy ? draft.answers.assisted : null;
+  if (!enteredBy || !assisted) return { at: now, day: londonDate(now), channel: 'online', officerId: null };
+  const day = assisted.receivedOn;
+  // Midday UTC is the same London calendar day all year round.
+  const at = day === londonDate(now) ? now : new Date(`${day}T12:00:00Z`);
+  return { at, day, channel: assisted.channel, officerId: enteredBy.id };
+}
+
+async function buildCase(application: Application, submissionKey: string, receipt: Receipt, config: Dependencies['config']): Promise<NewCase> {
   const council = config.council;
-  const received = londonDate(now);
-  const dueOn = acknowledgementDueDate(now, council.deadlines.acknowledgementWorkingDays);
+  const received = receipt.day;
+  const dueOn = addWorkingDays(received, council.deadlines.acknowledgementWorkingDays);
   const advice: ThresholdAdvice = assessThreshold(
     {
       applicationDate: received,
@@ -171,8 +188,8 @@ async function buildCase(
   return {
     reference,
     submissionKey,
-    channel: 'online',
-    receivedAt: now,
+    channel: receipt.channel,
+    receivedAt: receipt.at,
     acknowledgementDueOn: dueOn,
     applyingOnBehalf: application.applyingOnBehalf,
     victimType: application.victimType,
@@ -190,7 +207,9 @@ async function buildCase(
     incidents: application.incidents,
     consent: application.consent,
     draftId: submissionKey,
-    audit: { actor: 'public', officerId: null, action: 'application submitted online' },
+    audit: receipt.officerId
+      ? { actor: 'officer', officerId: receipt.officerId, action: `${receipt.channel} application entered by an officer` }
+      : { actor: 'public', officerId: null, action: 'application submitted online' },
     emails,
   };
 }

@@ -6,6 +6,7 @@ import { administrationRoutes } from './administration.ts';
 import { caseActionRoutes } from './case-actions.ts';
 import { caseRoutes } from './cases.ts';
 import { dashboardRoutes } from './dashboard.ts';
+import { paperApplicationRoutes } from './paper-applications.ts';
 import { signInRoutes } from './sign-in.ts';
 
 /** The officers' menu; each item shows only to the roles that can open it. */
@@ -37,6 +38,7 @@ export function adminRoutes(services: Services): Router {
   router.use(dashboardRoutes(services));
   router.use('/cases', caseRoutes(services));
   router.use('/cases', caseActionRoutes(services));
+  router.use('/paper-applications', paperApplicationRoutes(services));
   router.use(administrationRoutes(services));
 
   return router;

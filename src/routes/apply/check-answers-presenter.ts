@@ -64,9 +64,9 @@ export function incidentRows(incident: FormValues): Row[] {
   return rows;
 }
 
-export function checkAnswersSections(answers: Answers): Array<{ title: string; rows: Row[]; incidents?: Array<{ number: number; rows: Row[] }> }> {
+export function checkAnswersSections(answers: Answers, base: string): Array<{ title: string; rows: Row[]; incidents?: Array<{ number: number; rows: Row[] }> }> {
   const s = answers.steps;
-  const change = (slug: string) => `/apply/${slug}?change=1`;
+  const change = (slug: string) => `${base}/${slug}?change=1`;
   const onBehalf = text(s['who-is-applying'], 'applyingAs') === 'on-behalf';
   const organisation = ['business', 'group'].includes(text(s['victim-type'], 'victimType'));
   const victim = s['victim-details'];
@@ -121,7 +121,7 @@ export function checkAnswersSections(answers: Answers): Array<{ title: string; r
   sections.push({
     title: 'Incidents',
     rows: [
-      { key: 'Incidents added', value: String(answers.incidents.length), href: '/apply/incidents?change=1' },
+      { key: 'Incidents added', value: String(answers.incidents.length), href: `${base}/incidents?change=1` },
       { key: 'Are the incidents related', value: label(labels.yesNoNotSure, text(related, 'incidentsRelated')), href: change('related-incidents') },
       {
         key: 'Other households reporting',

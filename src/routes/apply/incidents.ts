@@ -7,6 +7,7 @@ import { addAnotherIncidentSchema, incidentSchema } from '../../journey/schemas.
 import { incidentRows } from './check-answers-presenter.ts';
 import { noErrors, pageErrors, type PageErrors } from './errors.ts';
 import { afterSave, currentDraft, guard, today } from './draft-guard.ts';
+import type { JourneyMount } from './journey-mount.ts';
 
 /** The "add another" pattern for incidents: add, list, change and remove, one page each. */
 export const incidentFields = {
@@ -29,19 +30,20 @@ export const maximumIncidents = 50;
 
 const position = z.coerce.number().int().min(1).max(maximumIncidents);
 
-export function incidentRoutes(services: Services): Router {
+export function incidentRoutes(services: Services, mount: JourneyMount): Router {
   const router = Router();
+  const base = mount.base;
   const { applications } = services;
   const changeSuffix = (req: Request) => (req.query.change === '1' ? '?change=1' : '');
 
   /** The draft and (for /:n routes) the index of an existing incident, or a redirect. */
   async function load(req: Request, res: Response): Promise<{ draft: DraftRecord; index: number | null } | null> {
-    const draft = await currentDraft(services, req);
-    if (!guard(res, draft, 'incidents') || !draft) return null;
+    const draft = await currentDraft(services, req, mount);
+    if (!guard(res, mount, draft, 'incidents') || !draft) return null;
     if (req.params.n === undefined) return { draft, index: null };
     const parsed = position.safeParse(req.params.n);
     if (!parsed.success || parsed.data > draft.answers.incidents.length) {
-      res.redirect(303, '/apply/incidents');
+      res.redirect(303, `${base}/incidents`);
       return null;
     }
     return { draft, index: parsed.data - 1 };
@@ -55,13 +57,13 @@ export function incidentRoutes(services: Services): Router {
       suffix,
       errors: errors.summary,
       fieldErrors: errors.fields,
-      backLink: suffix ? '/apply/check-answers' : backFromFirstIncident(draft),
+      backLink: suffix ? `${base}/check-answers` : backFromFirstIncident(base, draft),
     });
 
   router.get('/incidents', async (req, res) => {
     const loaded = await load(req, res);
     if (!loaded) return;
-    if (loaded.draft.answers.incidents.length === 0) return res.redirect(303, `/apply/incident-details${changeSuffix(req)}`);
+    if (loaded.draft.answers.incidents.length === 0) return res.redirect(303, `${base}/incident-details${changeSuffix(req)}`);
     renderList(res, loaded.draft, noErrors, changeSuffix(req));
   });
 
@@ -69,15 +71,15 @@ export function incidentRoutes(services: Services): Router {
     const loaded = await load(req, res);
     if (!loaded) return;
     const { draft } = loaded;
-    if (draft.answers.incidents.length === 0) return res.redirect(303, '/apply/incident-details');
+    if (draft.answers.incidents.length === 0) return res.redirect(303, `${base}/incident-details`);
     const result = addAnotherIncidentSchema().safeParse(normaliseForm(req.body, { single: ['addAnother'] }));
     if (!result.success) return renderList(res, draft, pageErrors(result.error, ['addAnother']), changeSuffix(req));
     if (result.data.addAnother === 'yes' && draft.answers.incidents.length < maximumIncidents) {
-      return res.redirect(303, `/apply/incident-details${changeSuffix(req)}`);
+      return res.redirect(303, `${base}/incident-details${changeSuffix(req)}`);
     }
     const answers = { ...draft.answers, incidentsComplete: true };
     await applications.saveAnswers(draft, answers);
-    res.redirect(303, afterSave({ ...draft, answers }, 'related-incidents', changeSuffix(req) !== ''));
+    res.redirect(303, afterSave(mount, { ...draft, answers }, 'related-incidents', changeSuffix(req) !== ''));
   });
 
   const renderDetails = (res: Response, index: number | null, draft: DraftRecord, values: FormValues, errors: PageErrors, suffix: string) => {
@@ -89,8 +91,8 @@ export function incidentRoutes(services: Services): Router {
       errors: errors.summary,
       fieldErrors: errors.fields,
       dateErrorParts: errors.dateParts,
-      action: `/apply/incident-details${index === null ? '' : `/${index + 1}`}${suffix}`,
-      backLink: draft.answers.incidents.length ? '/apply/incidents' : backFromFirstIncident(draft),
+      action: `${base}/incident-details${index === null ? '' : `/${index + 1}`}${suffix}`,
+      backLink: draft.answers.incidents.length ? `${base}/incidents` : backFromFirstIncident(base, draft),
     });
   };
 
@@ -99,7 +101,7 @@ export function incidentRoutes(services: Services): Router {
       const loaded = await load(req, res);
       if (!loaded) return;
       const { draft, index } = loaded;
-      if (index === null && draft.answers.incidents.length >= maximumIncidents) return res.redirect(303, '/apply/incidents');
+      if (index === null && draft.answers.incidents.length >= maximumIncidents) return res.redirect(303, `${base}/incidents`);
       renderDetails(res, index, draft, index === null ? {} : (draft.answers.incidents[index] ?? {}), noErrors, changeSuffix(req));
     });
 
@@ -114,13 +116,13 @@ export function incidentRoutes(services: Services): Router {
       }
       const incidents = [...draft.answers.incidents];
       if (index === null) {
-        if (incidents.length >= maximumIncidents) return res.redirect(303, '/apply/incidents');
+        if (incidents.length >= maximumIncidents) return res.redirect(303, `${base}/incidents`);
         incidents.push(values);
       } else {
         incidents[index] = values;
       }
       await applications.saveAnswers(draft, { ...draft.answers, incidents, incidentsComplete: index === null ? false : draft.answers.incidentsComplete });
-      res.redirect(303, `/apply/incidents${changeSuffix(req)}`);
+      res.redirect(303, `${base}/incidents${changeSuffix(req)}`);
     });
   }
 
@@ -133,10 +135,10 @@ export function incidentRoutes(services: Services): Router {
   const renderRemove = (res: Response, index: number, errors: PageErrors, suffix: string) =>
     res.status(errors.summary.length ? 400 : 200).render('apply/remove-incident', {
       title: `Are you sure you want to remove incident ${index + 1}?`,
-      action: `/apply/incidents/${index + 1}/remove${suffix}`,
+      action: `${base}/incidents/${index + 1}/remove${suffix}`,
       errors: errors.summary,
       fieldErrors: errors.fields,
-      backLink: `/apply/incidents${suffix}`,
+      backLink: `${base}/incidents${suffix}`,
     });
 
   router.post('/incidents/:n/remove', async (req, res) => {
@@ -151,13 +153,13 @@ export function incidentRoutes(services: Services): Router {
       const incidents = draft.answers.incidents.filter((_, i) => i !== index);
       await applications.saveAnswers(draft, { ...draft.answers, incidents, incidentsComplete: incidents.length > 0 && draft.answers.incidentsComplete });
     }
-    res.redirect(303, `/apply/incidents${changeSuffix(req)}`);
+    res.redirect(303, `${base}/incidents${changeSuffix(req)}`);
   });
 
   return router;
 }
 
-function backFromFirstIncident(draft: DraftRecord): string {
-  if (draft.answers.steps['who-is-applying']?.applyingAs !== 'on-behalf') return '/apply/victim-contact';
-  return draft.answers.steps.consent?.consentMethod === 'upload' ? '/apply/consent-upload' : '/apply/consent';
+function backFromFirstIncident(base: string, draft: DraftRecord): string {
+  if (draft.answers.steps['who-is-applying']?.applyingAs !== 'on-behalf') return `${base}/victim-contact`;
+  return draft.answers.steps.consent?.consentMethod === 'upload' ? `${base}/consent-upload` : `${base}/consent`;
 }

@@ -8,7 +8,8 @@ import { checkAnswersSections } from './check-answers-presenter.ts';
 import { noErrors, pageErrors, singleError, type PageErrors } from './errors.ts';
 import { incidentRoutes } from './incidents.ts';
 import { saveAndReturnRoutes } from './save-and-return.ts';
-import { afterSave, currentDraft, guard, today } from './draft-guard.ts';
+import { afterSave, currentDraft, firstIncompletePath, guard, today } from './draft-guard.ts';
+import { residentMount, type JourneyMount } from './journey-mount.ts';
 
 declare module 'express-session' {
   interface SessionData {
@@ -20,17 +21,23 @@ declare module 'express-session' {
 
 const isChanging = (req: Request) => req.query.change === '1';
 
-export function applyRoutes(services: Services): Router {
+export function applyRoutes(services: Services, mount: JourneyMount = residentMount): Router {
   const router = Router();
   const { applications } = services;
-
-  router.get('/', async (req, res) => {
-    const draft = await currentDraft(services, req);
-    res.redirect(303, draft ? `/apply/${journeyProgress(draft.answers, today()).firstIncomplete}` : '/apply/who-is-applying');
+  const base = mount.base;
+  router.use((_req, res, next) => {
+    res.locals.journeyBase = base;
+    res.locals.assisted = mount.assisted;
+    next();
   });
 
-  router.use(saveAndReturnRoutes(services));
-  router.use(incidentRoutes(services));
+  router.get('/', async (req, res) => {
+    const draft = await currentDraft(services, req, mount);
+    res.redirect(303, draft ? firstIncompletePath(mount, draft) : mount.startPath);
+  });
+
+  if (!mount.assisted) router.use(saveAndReturnRoutes(services));
+  router.use(incidentRoutes(services, mount));
 
   const renderStep = (res: Response, step: FormStep, draft: DraftRecord | null, values: Record<string, unknown>, errors: PageErrors, changing: boolean) => {
     const answers = draft?.answers ?? emptyAnswers();
@@ -43,22 +50,22 @@ export function applyRoutes(services: Services): Router {
       errors: errors.summary,
       fieldErrors: errors.fields,
       dateErrorParts: errors.dateParts,
-      action: `/apply/${step.slug}${changing ? '?change=1' : ''}`,
-      backLink: changing ? '/apply/check-answers' : backLinkFor(step.slug, answers),
+      action: `${base}/${step.slug}${changing ? '?change=1' : ''}`,
+      backLink: changing ? `${base}/check-answers` : backLinkFor(mount, step.slug, answers),
     });
   };
 
   for (const step of steps) {
     if (step.kind !== 'form') continue;
     router.get(`/${step.slug}`, async (req, res) => {
-      const draft = await currentDraft(services, req);
-      if (!guard(res, draft, step.slug)) return;
+      const draft = await currentDraft(services, req, mount);
+      if (!guard(res, mount, draft, step.slug)) return;
       renderStep(res, step, draft, draft?.answers.steps[step.slug] ?? {}, noErrors, isChanging(req));
     });
 
     router.post(`/${step.slug}`, async (req, res) => {
-      let draft = await currentDraft(services, req);
-      if (!guard(res, draft, step.slug)) return;
+      let draft = await currentDraft(services, req, mount);
+      if (!guard(res, mount, draft, step.slug)) return;
       const values = readForm(step, req.body);
       const answers = draft?.answers ?? emptyAnswers();
       const result = step.schema(contextFor({ ...answers, steps: { ...answers.steps, [step.slug]: values } }, today())).safeParse(values);
@@ -67,31 +74,31 @@ export function applyRoutes(services: Services): Router {
       }
       if (!draft) {
         draft = await applications.startDraft();
-        req.session.draftId = draft.id;
+        req.session[mount.sessionKey] = draft.id;
       }
       draft = { ...draft, answers: { ...draft.answers, steps: { ...draft.answers.steps, [step.slug]: values } } };
       await applications.saveAnswers(draft, draft.answers);
-      res.redirect(303, afterSave(draft, step.next(draft.answers), isChanging(req)));
+      res.redirect(303, afterSave(mount, draft, step.next(draft.answers), isChanging(req)));
     });
   }
 
   router.get('/consent-upload', async (req, res) => {
-    const draft = await currentDraft(services, req);
-    if (!guard(res, draft, 'consent-upload')) return;
+    const draft = await currentDraft(services, req, mount);
+    if (!guard(res, mount, draft, 'consent-upload')) return;
     renderUpload(res, draft, noErrors, isChanging(req));
   });
 
   router.post('/consent-upload', async (req, res) => {
-    const draft = await currentDraft(services, req);
-    if (!draft || !guard(res, draft, 'consent-upload')) return;
+    const draft = await currentDraft(services, req, mount);
+    if (!draft || !guard(res, mount, draft, 'consent-upload')) return;
     // Keeping the file already uploaded is fine when no new one is chosen.
     if (!req.file && !req.uploadError && draft.answers.consentUpload) {
-      return res.redirect(303, afterSave(draft, 'incidents', isChanging(req)));
+      return res.redirect(303, afterSave(mount, draft, 'incidents', isChanging(req)));
     }
     const result = await applications.saveConsentUpload(draft, req.file, req.uploadError);
     if (!result.ok) return renderUpload(res, draft, singleError('consentFile', result.message), isChanging(req));
-    const saved = await currentDraft(services, req);
-    res.redirect(303, afterSave(saved ?? draft, 'incidents', isChanging(req)));
+    const saved = await currentDraft(services, req, mount);
+    res.redirect(303, afterSave(mount, saved ?? draft, 'incidents', isChanging(req)));
   });
 
   function renderUpload(res: Response, draft: DraftRecord | null, errors: PageErrors, changing: boolean) {
@@ -101,45 +108,46 @@ export function applyRoutes(services: Services): Router {
       maxMb: Math.round((services.config.uploadMaxBytes / 1024 / 1024) * 10) / 10,
       errors: errors.summary,
       fieldErrors: errors.fields,
-      action: `/apply/consent-upload${changing ? '?change=1' : ''}`,
-      backLink: changing ? '/apply/check-answers' : '/apply/consent',
+      action: `${base}/consent-upload${changing ? '?change=1' : ''}`,
+      backLink: changing ? `${base}/check-answers` : `${base}/consent`,
     });
   }
 
   router.get('/check-answers', async (req, res) => {
-    const draft = await currentDraft(services, req);
-    if (!guard(res, draft, 'check-answers') || !draft) return;
+    const draft = await currentDraft(services, req, mount);
+    if (!guard(res, mount, draft, 'check-answers') || !draft) return;
     renderCheckAnswers(res, draft, noErrors);
   });
 
   function renderCheckAnswers(res: Response, draft: DraftRecord, errors: PageErrors) {
     res.status(errors.summary.length ? 400 : 200).render('apply/check-answers', {
       title: 'Check your answers before sending your application',
-      sections: checkAnswersSections(draft.answers),
+      sections: checkAnswersSections(draft.answers, base),
       submissionKey: draft.id,
       errors: errors.summary,
       fieldErrors: errors.fields,
-      backLink: '/apply/action-so-far',
+      backLink: `${base}/action-so-far`,
     });
   }
 
   router.post('/check-answers', async (req, res) => {
     const key = typeof req.body?.submissionKey === 'string' ? req.body.submissionKey : '';
     const alreadySubmitted = req.session.submittedDraftIds?.includes(key) ?? false;
-    const draft = alreadySubmitted ? await applications.findDraft(key) : await currentDraft(services, req);
-    if (!draft || draft.id !== key) return res.redirect(303, '/apply');
+    const draft = alreadySubmitted ? await applications.findDraft(key) : await currentDraft(services, req, mount);
+    if (!draft || draft.id !== key) return res.redirect(303, base);
     const parsed = declarationSchema().safeParse({ declaration: req.body?.declaration, submissionKey: key });
     if (!parsed.success && !alreadySubmitted) {
       return renderCheckAnswers(res, draft, pageErrors(parsed.error, ['declaration']));
     }
     try {
-      const confirmation = await applications.submit(draft, new Date());
+      const confirmation = await applications.submit(draft, new Date(), mount.assisted ? req.officer : undefined);
       req.session.submittedDraftIds = [...(req.session.submittedDraftIds ?? []), draft.id].slice(-5);
+      delete req.session[mount.sessionKey];
+      if (mount.assisted) return res.redirect(303, `/admin/cases/${confirmation.reference}`);
       req.session.confirmation = confirmation;
-      delete req.session.draftId;
       res.redirect(303, '/apply/confirmation');
     } catch (error) {
-      if (error instanceof IncompleteApplicationError) return res.redirect(303, `/apply/${error.firstIncomplete}`);
+      if (error instanceof IncompleteApplicationError) return res.redirect(303, `${base}/${error.firstIncomplete}`);
       throw error;
     }
   });
@@ -154,8 +162,9 @@ export function applyRoutes(services: Services): Router {
 }
 
 /** The page before this one on the resident's path (for the Back link). */
-function backLinkFor(slug: string, answers: DraftRecord['answers']): string {
+function backLinkFor(mount: JourneyMount, slug: string, answers: DraftRecord['answers']): string {
   const { reachable } = journeyProgress(answers, today());
   const index = reachable.indexOf(slug);
-  return index > 0 ? `/apply/${reachable[index - 1]}` : '/';
+  if (index > 0) return `${mount.base}/${reachable[index - 1]}`;
+  return mount.assisted ? mount.startPath : '/';
 }

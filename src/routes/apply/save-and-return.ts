@@ -2,8 +2,8 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../composition.ts';
 import { emailField, normaliseForm } from '../../journey/fields.ts';
-import { journeyProgress } from '../../journey/steps.ts';
-import { currentDraft, today } from './draft-guard.ts';
+import { currentDraft, firstIncompletePath } from './draft-guard.ts';
+import { residentMount } from './journey-mount.ts';
 import { noErrors, pageErrors, type PageErrors } from './errors.ts';
 
 /** "Save and come back later": a link by email; opening it brings the answers back. */
@@ -23,14 +23,14 @@ export function saveAndReturnRoutes(services: Services): Router {
     });
 
   router.get('/save-and-return', async (req, res) => {
-    const draft = await currentDraft(services, req);
+    const draft = await currentDraft(services, req, residentMount);
     if (!draft) return res.redirect(303, '/apply/who-is-applying');
     const known = draft.answers.steps['applicant-details']?.email ?? draft.answers.steps['victim-contact']?.email;
     render(res, { email: typeof known === 'string' ? known : '' }, noErrors);
   });
 
   router.post('/save-and-return', async (req, res) => {
-    const draft = await currentDraft(services, req);
+    const draft = await currentDraft(services, req, residentMount);
     if (!draft) return res.redirect(303, '/apply/who-is-applying');
     const values = normaliseForm(req.body, { single: ['email'] }) as Record<string, string>;
     const result = emailSchema.safeParse(values);
@@ -47,7 +47,7 @@ export function saveAndReturnRoutes(services: Services): Router {
     // A fresh session for the returning resident (no fixation through a shared link).
     await new Promise<void>((resolve, reject) => req.session.regenerate((error) => (error ? reject(error) : resolve())));
     req.session.draftId = draft.id;
-    res.redirect(303, `/apply/${journeyProgress(draft.answers, today()).firstIncomplete}`);
+    res.redirect(303, firstIncompletePath(residentMount, draft));
   });
 
   return router;
