@@ -90,7 +90,7 @@ export function applyRoutes(services: Services, mount: JourneyMount = residentMo
 
   router.post('/consent-upload', async (req, res) => {
     const draft = await currentDraft(services, req, mount);
-    if (!draft || !guard(res, mount, draft, 'consent-upload')) return;
+    if (!guard(res, mount, draft, 'consent-upload') || !draft) return;
     // Keeping the file already uploaded is fine when no new one is chosen.
     if (!req.file && !req.uploadError && draft.answers.consentUpload) {
       return res.redirect(303, afterSave(mount, draft, 'incidents', isChanging(req)));
