@@ -1,9 +1,575 @@
 import type { Config } from '../config.ts';
-import type { CaseActionRepository } from '../data/case-actions.ts';
+import type { AppealPackRecord, CaseActionRepository, CaseSnapshot, CaseWork } from '../data/case-actions.ts';
+import type { NewEmail } from '../data/cases.ts';
+import { formatLongDate, londonDate, type IsoDate } from '../domain/calendar-date.ts';
+import { nextDeadline } from '../domain/case-deadlines.ts';
+import {
+  appealSubjectLabels,
+  isAppealSubject,
+  isRejectionGround,
+  needsOverrideReason,
+  outcomeBlocker,
+  recordActionRefusal,
+  rejectionGroundLabels,
+  thresholdOutcomeActions,
+  victimAttendanceLabels,
+  victimInvited,
+  type AppealSubject,
+  type RejectionGround,
+  type ThresholdOutcome,
+  type VictimAttendance,
+} from '../domain/case-decisions.ts';
+import { nextStatus, type CaseAction } from '../domain/case-status.ts';
+import { formatLondonTime, londonMidday } from '../domain/london-time.ts';
+import { addWorkingDays } from '../domain/working-days.ts';
+import { renderTemplate } from '../views.ts';
 
-/** The officer's actions on a case, through the case status machine. */
-export function caseActionService(_deps: { actions: CaseActionRepository; config: Config; onEmailsQueued: () => void }) {
-  return {};
+interface Dependencies {
+  actions: CaseActionRepository;
+  config: Pick<Config, 'council' | 'baseUrl'>;
+  /** Wakes the outbox worker after a commit that queued emails. */
+  onEmailsQueued: () => void;
+}
+
+export interface ActingOfficer {
+  id: string;
+  name: string;
+}
+
+export type ActionResult =
+  | { ok: true; reference: string; emailsQueued: number; letter: LetterName | null }
+  | { ok: false; reason: 'not-found' }
+  | { ok: false; reason: 'refused'; message: string };
+
+export const letterNames = ['acknowledgement', 'decision', 'outcome'] as const;
+export type LetterName = (typeof letterNames)[number];
+
+export function isLetterName(value: unknown): value is LetterName {
+  return typeof value === 'string' && (letterNames as readonly string[]).includes(value);
+}
+
+/** Refuses an action inside its transaction: everything it wrote is rolled back. */
+class Refusal extends Error {}
+
+/** Who hears about the case by email: the applicant, and the victim too when someone applied for them. */
+interface Recipient {
+  email: string;
+  name: string;
+  onBehalfOf: string | null;
+}
+
+function victimDisplayName(snapshot: CaseSnapshot): string {
+  return snapshot.victim?.organisationName ?? snapshot.victim?.name ?? '';
+}
+
+export function emailRecipients(snapshot: CaseSnapshot): Recipient[] {
+  const recipients: Recipient[] = [];
+  const add = (email: string | null, name: string, onBehalfOf: string | null) => {
+    if (email && !recipients.some((r) => r.email.toLowerCase() === email.toLowerCase())) recipients.push({ email, name, onBehalfOf });
+  };
+  if (snapshot.applicant) add(snapshot.applicant.email, snapshot.applicant.name, victimDisplayName(snapshot));
+  if (snapshot.victim) add(snapshot.victim.email, snapshot.victim.name, null);
+  return recipients;
+}
+
+/** The person a printed letter goes to: the one who applied. Only the victim's address is known. */
+export function letterAddressee(snapshot: CaseSnapshot): { name: string; address: string[]; onBehalfOf: string | null; hasEmail: boolean } {
+  if (snapshot.applicant) {
+    return {
+      name: snapshot.applicant.name,
+      address: [],
+      onBehalfOf: victimDisplayName(snapshot),
+      hasEmail: Boolean(snapshot.applicant.email),
+    };
+  }
+  return {
+    name: snapshot.victim?.name ?? '',
+    address: snapshot.victim?.address ?? [],
+    onBehalfOf: null,
+    hasEmail: Boolean(snapshot.victim?.email),
+  };
+}
+
+const today = () => londonDate(new Date());
+const dayOf = (instant: Date | null) => (instant ? londonDate(instant) : today());
+
+export function caseActionService({ actions, config, onEmailsQueued }: Dependencies) {
+  const council = config.council;
+  const deadlines = council.deadlines;
+
+  /** The words every letter and email share: the council, the reference, who it is to, the SPoC. */
+  function common(snapshot: CaseSnapshot, recipient: { name: string; onBehalfOf: string | null }, letterDate: IsoDate) {
+    return {
+      council,
+      reference: snapshot.reference,
+      name: recipient.name,
+      onBehalfOf: recipient.onBehalfOf,
+      spocName: snapshot.spoc?.name ?? null,
+      letterDate: formatLongDate(letterDate),
+      pcc: council.pcc,
+    };
+  }
+
+  /** The data for each letter (and its email), from what is stored, so a reprint says the same. */
+  function letterData(
+    name: LetterName,
+    snapshot: CaseSnapshot,
+    recipient: { name: string; onBehalfOf: string | null },
+  ): Record<string, unknown> {
+    switch (name) {
+      case 'acknowledgement': {
+        const on = dayOf(snapshot.acknowledgedAt);
+        return {
+          ...common(snapshot, recipient, on),
+          decisionDue: formatLongDate(addWorkingDays(on, deadlines.thresholdDecisionWorkingDays)),
+        };
+      }
+      case 'decision': {
+        const on = dayOf(snapshot.decidedAt);
+        const ground = isRejectionGround(snapshot.rejectionGround) ? rejectionGroundLabels[snapshot.rejectionGround] : null;
+        return {
+          ...common(snapshot, recipient, on),
+          outcome: snapshot.decision,
+          reason: snapshot.decisionReason ?? '',
+          ground,
+          reviewDue: formatLongDate(addWorkingDays(on, deadlines.reviewMeetingWorkingDays)),
+          appealBy: formatLongDate(addWorkingDays(on, council.pcc.appealWithinWorkingDays)),
+        };
+      }
+      case 'outcome': {
+        const on = dayOf(snapshot.outcomeSentAt);
+        return {
+          ...common(snapshot, recipient, on),
+          heldOn: snapshot.review?.heldAt ? formatLongDate(londonDate(snapshot.review.heldAt)) : null,
+          summary: snapshot.outcomeSummary ?? '',
+          recommendations: snapshot.recommendations.map((r) => ({ action: r.action, agency: r.agency, dueOn: formatLongDate(r.dueOn) })),
+          appealBy: formatLongDate(addWorkingDays(on, council.pcc.appealWithinWorkingDays)),
+        };
+      }
+    }
+  }
+
+  async function email(kind: string, template: string, to: string, subject: string, data: Record<string, unknown>): Promise<NewEmail> {
+    return {
+      kind,
+      to,
+      subject,
+      text: await renderTemplate(`emails/${template}.text`, data),
+      html: await renderTemplate(`emails/${template}.html`, data),
+    };
+  }
+
+  /** One email per recipient, from the template whose words match the printed letter. */
+  async function emailsFor(
+    snapshot: CaseSnapshot,
+    kind: string,
+    template: string,
+    subject: string,
+    data: (recipient: Recipient) => Record<string, unknown>,
+  ): Promise<NewEmail[]> {
+    const emails: NewEmail[] = [];
+    for (const recipient of emailRecipients(snapshot)) emails.push(await email(kind, template, recipient.email, subject, data(recipient)));
+    return emails;
+  }
+
+  function moveOrRefuse(work: CaseWork, action: CaseAction) {
+    const move = nextStatus(work.snapshot.status, action);
+    if (!move.ok) throw new Refusal(move.message);
+    return move.to;
+  }
+
+  function refuseIfFinal(work: CaseWork, doing: string) {
+    const refusal = recordActionRefusal(work.snapshot.status, doing);
+    if (refusal) throw new Refusal(refusal);
+  }
+
+  /** The case's next deadline after a move, from its new status. */
+  async function updateDeadline(work: CaseWork) {
+    const s = work.snapshot;
+    const next = nextDeadline(
+      {
+        status: s.status,
+        acknowledgementDueOn: s.acknowledgementDueOn,
+        statusSince: today(),
+        thresholdMetOn: s.decision === 'met' && s.decidedAt ? londonDate(s.decidedAt) : null,
+        reviewOn: s.review && !s.review.heldAt ? londonDate(s.review.scheduledFor) : null,
+        reviewHeldOn: s.review?.heldAt ? londonDate(s.review.heldAt) : null,
+      },
+      deadlines,
+    );
+    await work.update({ nextDeadlineOn: next });
+  }
+
+  /**
+   * Runs one action: the case locked, the work, then (after the commit) the worker nudged when
+   * emails were queued. A refusal rolls everything back and comes back as a message.
+   */
+  async function act(
+    reference: string,
+    officer: ActingOfficer,
+    work: (caseWork: CaseWork) => Promise<{ emails?: NewEmail[]; letter?: LetterName | null } | void>,
+  ): Promise<ActionResult> {
+    try {
+      const done = await actions.withCase(reference, officer.id, async (caseWork) => {
+        const outcome = (await work(caseWork)) ?? {};
+        const emails = outcome.emails ?? [];
+        await caseWork.queueEmails(emails);
+        return { emailsQueued: emails.length, letter: outcome.letter ?? null };
+      });
+      if (!done) return { ok: false, reason: 'not-found' };
+      if (done.result.emailsQueued > 0) onEmailsQueued();
+      return { ok: true, reference, ...done.result };
+    } catch (error) {
+      if (error instanceof Refusal) return { ok: false, reason: 'refused', message: error.message };
+      throw error;
+    }
+  }
+
+  return {
+    find: (reference: string) => actions.find(reference),
+    enabledOfficers: () => actions.enabledOfficers(),
+    letterAddressee,
+    emailRecipients,
+
+    async acknowledge(reference: string, officer: ActingOfficer, input: { spocOfficerId: string }): Promise<ActionResult> {
+      return act(reference, officer, async (work) => {
+        const to = moveOrRefuse(work, 'acknowledge');
+        const spoc = await work.findEnabledOfficer(input.spocOfficerId);
+        if (!spoc) throw new Refusal('Choose an officer who can sign in as the single point of contact.');
+        const now = new Date();
+        await work.move(to, `Application acknowledged. Single point of contact: ${spoc.name}`);
+        await work.update({ acknowledgedAt: now, spocOfficerId: spoc.id });
+        Object.assign(work.snapshot, { acknowledgedAt: now, spoc });
+        await work.audit('acknowledged application', { spoc: spoc.name });
+        await updateDeadline(work);
+        const s = work.snapshot;
+        const emails = await emailsFor(
+          s,
+          'case-acknowledgement',
+          'case-acknowledgement',
+          `Your ASB Case Review ${s.reference}: your single point of contact`,
+          (r) => letterData('acknowledgement', s, r),
+        );
+        return { emails, letter: letterAddressee(s).hasEmail ? null : 'acknowledgement' };
+      });
+    },
+
+    async decideThreshold(
+      reference: string,
+      officer: ActingOfficer,
+      input: { outcome: ThresholdOutcome; ground: RejectionGround | null; reason: string; overrideReason: string | null },
+    ): Promise<ActionResult> {
+      return act(reference, officer, async (work) => {
+        const to = moveOrRefuse(work, thresholdOutcomeActions[input.outcome]);
+        const s = work.snapshot;
+        const override = needsOverrideReason(input.outcome, s.thresholdAdvice.met);
+        if (override && !input.overrideReason) throw new Refusal('Enter why your decision differs from the threshold advice.');
+        const now = new Date();
+        await work.move(to, input.reason);
+        const fields = {
+          decision: input.outcome,
+          decisionReason: input.reason,
+          rejectionGround: input.outcome === 'rejected' ? input.ground : null,
+          overrideReason: override ? input.overrideReason : null,
+          decidedAt: now,
+        };
+        // The decision letter also acknowledges a case decided straight from receipt.
+        const acknowledging = s.acknowledgedAt ? {} : { acknowledgedAt: now };
+        const spoc = s.spoc ? {} : { spocOfficerId: officer.id };
+        await work.update({ ...fields, ...acknowledging, ...spoc });
+        Object.assign(s, fields, acknowledging, s.spoc ? {} : { spoc: { id: officer.id, name: officer.name } });
+        await work.audit('decided threshold', {
+          outcome: input.outcome,
+          ground: fields.rejectionGround,
+          adviceMet: s.thresholdAdvice.met,
+          overridden: override,
+        });
+        await updateDeadline(work);
+        const emails = await emailsFor(s, 'decision', 'decision', `Our decision on your ASB Case Review application ${s.reference}`, (r) =>
+          letterData('decision', s, r),
+        );
+        return { emails, letter: letterAddressee(s).hasEmail ? null : 'decision' };
+      });
+    },
+
+    async assignSpoc(reference: string, officer: ActingOfficer, input: { officerId: string }): Promise<ActionResult> {
+      return act(reference, officer, async (work) => {
+        refuseIfFinal(work, 'assign the single point of contact');
+        const spoc = await work.findEnabledOfficer(input.officerId);
+        if (!spoc) throw new Refusal('Choose an officer who can sign in as the single point of contact.');
+        await work.update({ spocOfficerId: spoc.id });
+        await work.audit('assigned single point of contact', { spoc: spoc.name, previous: work.snapshot.spoc?.name ?? null });
+      });
+    },
+
+    async requestInformation(
+      reference: string,
+      officer: ActingOfficer,
+      input: { agency: string; dueOn: IsoDate; asked: string },
+    ): Promise<ActionResult> {
+      return act(reference, officer, async (work) => {
+        refuseIfFinal(work, 'ask a partner agency for information');
+        await work.addInformationRequest(input);
+        await work.audit('requested information', { agency: input.agency, dueOn: input.dueOn });
+      });
+    },
+
+    async recordInformationReply(
+      reference: string,
+      officer: ActingOfficer,
+      input: { requestId: string; reply: string; repliedOn: IsoDate },
+    ): Promise<ActionResult> {
+      return act(reference, officer, async (work) => {
+        refuseIfFinal(work, 'record an agency’s reply');
+        const request = work.snapshot.informationRequests.find((r) => r.id === input.requestId);
+        if (!request) throw new Refusal('There is no such information request on this case.');
+        await work.recordInformationReply(request.id, { text: input.reply, repliedAt: londonMidday(input.repliedOn) });
+        await work.audit('recorded information reply', { agency: request.agency, repliedOn: input.repliedOn });
+      });
+    },
+
+    async scheduleReview(
+      reference: string,
+      officer: ActingOfficer,
+      input: {
+        scheduledFor: Date;
+        agencies: string[];
+        independentChair: string | null;
+        attendance: VictimAttendance;
+        notInvitedReason: string | null;
+      },
+    ): Promise<ActionResult> {
+      return act(reference, officer, async (work) => {
+        const to = moveOrRefuse(work, 'schedule_review');
+        const rescheduling = work.snapshot.status === 'review_scheduled';
+        const when = `${formatLongDate(londonDate(input.scheduledFor))} at ${formatLondonTime(input.scheduledFor)}`;
+        await work.move(to, `${rescheduling ? 'Review meeting moved to' : 'Review meeting on'} ${when}`);
+        await work.scheduleReview({
+          scheduledFor: input.scheduledFor,
+          agenciesInvited: input.agencies,
+          independentChair: input.independentChair,
+          victimAttendance: input.attendance,
+          notInvitedReason: input.attendance === 'not-invited' ? input.notInvitedReason : null,
+        });
+        const s = work.snapshot;
+        await work.audit(rescheduling ? 'rescheduled review' : 'scheduled review', {
+          on: londonDate(input.scheduledFor),
+          agencies: input.agencies,
+          attendance: input.attendance,
+          independentChair: input.independentChair !== null,
+        });
+        await updateDeadline(work);
+        if (!victimInvited(input.attendance)) return {};
+        const emails = await emailsFor(s, 'review-invitation', 'review-invitation', `Your ASB Case Review meeting ${s.reference}`, (r) => ({
+          ...common(s, r, today()),
+          date: formatLongDate(londonDate(input.scheduledFor)),
+          time: formatLondonTime(input.scheduledFor),
+          attendance: input.attendance,
+          attendanceLabel: victimAttendanceLabels[input.attendance],
+          chair: input.independentChair,
+          rescheduled: rescheduling,
+        }));
+        return { emails };
+      });
+    },
+
+    async holdReview(
+      reference: string,
+      officer: ActingOfficer,
+      input: { heldOn: IsoDate; contributions: Array<{ agency: string; shared: string; actionsTaken: string }> },
+    ): Promise<ActionResult> {
+      return act(reference, officer, async (work) => {
+        const to = moveOrRefuse(work, 'hold_review');
+        const review = work.snapshot.review;
+        if (!review || review.heldAt) throw new Refusal('Schedule the review first.');
+        const heldAt = londonMidday(input.heldOn);
+        await work.move(to, `Review meeting held on ${formatLongDate(input.heldOn)}`);
+        await work.holdReview(review.id, { contributions: input.contributions, heldAt });
+        await work.audit('recorded review held', { heldOn: input.heldOn, agencies: input.contributions.map((c) => c.agency) });
+        await updateDeadline(work);
+      });
+    },
+
+    async addRecommendation(
+      reference: string,
+      officer: ActingOfficer,
+      input: { action: string; agency: string; dueOn: IsoDate },
+    ): Promise<ActionResult> {
+      return act(reference, officer, async (work) => {
+        refuseIfFinal(work, 'add a recommendation');
+        await work.addRecommendation(input);
+        await work.audit('added recommendation', { agency: input.agency, dueOn: input.dueOn });
+      });
+    },
+
+    async markRecommendationDone(reference: string, officer: ActingOfficer, input: { recommendationId: string }): Promise<ActionResult> {
+      return act(reference, officer, async (work) => {
+        refuseIfFinal(work, 'mark a recommendation done');
+        const recommendation = work.snapshot.recommendations.find((r) => r.id === input.recommendationId);
+        if (!recommendation) throw new Refusal('There is no such recommendation on this case.');
+        if (recommendation.done) throw new Refusal('That recommendation is already marked as done.');
+        await work.markRecommendationDone(recommendation.id);
+        await work.audit('marked recommendation done', { agency: recommendation.agency });
+      });
+    },
+
+    async recordVictimComments(reference: string, officer: ActingOfficer, input: { comments: string }): Promise<ActionResult> {
+      return act(reference, officer, async (work) => {
+        refuseIfFinal(work, 'record the victim’s comments');
+        await work.update({ actionPlanComments: input.comments, actionPlanCommentsAt: new Date() });
+        await work.audit('recorded victim comments on action plan', { recommendations: work.snapshot.recommendations.length });
+      });
+    },
+
+    async sendOutcome(reference: string, officer: ActingOfficer, input: { summary: string }): Promise<ActionResult> {
+      return act(reference, officer, async (work) => {
+        const to = moveOrRefuse(work, 'send_outcome');
+        const s = work.snapshot;
+        const blocker = outcomeBlocker(s.recommendations.length, Boolean(s.actionPlanComments));
+        if (blocker) throw new Refusal(blocker);
+        const now = new Date();
+        await work.move(to, 'Outcome sent');
+        await work.update({ outcomeSummary: input.summary, outcomeSentAt: now });
+        Object.assign(s, { outcomeSummary: input.summary, outcomeSentAt: now });
+        await work.audit('sent outcome', { recommendations: s.recommendations.length });
+        await updateDeadline(work);
+        const emails = await emailsFor(s, 'outcome', 'outcome', `The outcome of your ASB Case Review ${s.reference}`, (r) =>
+          letterData('outcome', s, r),
+        );
+        return { emails, letter: letterAddressee(s).hasEmail ? null : 'outcome' };
+      });
+    },
+
+    async recordAppeal(
+      reference: string,
+      officer: ActingOfficer,
+      input: { receivedOn: IsoDate; about: AppealSubject; appellant: string },
+    ): Promise<ActionResult> {
+      return act(reference, officer, async (work) => {
+        const to = moveOrRefuse(work, 'receive_appeal');
+        const s = work.snapshot;
+        const receivedAt = londonMidday(input.receivedOn);
+        await work.move(
+          to,
+          `Appeal to the PCC received on ${formatLongDate(input.receivedOn)} from ${input.appellant}: ${appealSubjectLabels[input.about]}`,
+        );
+        await work.recordAppeal({ receivedAt, about: input.about, appellant: input.appellant });
+        await work.audit('recorded appeal', { receivedOn: input.receivedOn, about: input.about });
+        await updateDeadline(work);
+        const emails = await emailsFor(
+          s,
+          'appeal-acknowledgement',
+          'appeal-acknowledgement',
+          `Your appeal about your ASB Case Review ${s.reference}`,
+          (r) => ({
+            ...common(s, r, today()),
+            receivedOn: formatLongDate(input.receivedOn),
+            about: input.about,
+          }),
+        );
+        return { emails };
+      });
+    },
+
+    async concludeAppeal(
+      reference: string,
+      officer: ActingOfficer,
+      input: { result: string; upheld: boolean; sentBack: boolean },
+    ): Promise<ActionResult> {
+      return act(reference, officer, async (work) => {
+        const to = moveOrRefuse(work, 'conclude_appeal');
+        const appeal = work.snapshot.appeal;
+        if (!appeal || appeal.concludedAt) throw new Refusal('Record the appeal first.');
+        await work.move(to, `Appeal ${input.upheld ? 'upheld' : 'not upheld'}: ${input.result}`);
+        await work.concludeAppeal(appeal.id, input);
+        if (input.sentBack) {
+          const back = moveOrRefuse(work, 'reopen');
+          await work.move(back, 'Sent back by the PCC to be reconsidered');
+        }
+        await work.audit('concluded appeal', { upheld: input.upheld, sentBack: input.sentBack });
+        await updateDeadline(work);
+      });
+    },
+
+    async reopen(reference: string, officer: ActingOfficer, input: { reason: string }): Promise<ActionResult> {
+      return act(reference, officer, async (work) => {
+        const to = moveOrRefuse(work, 'reopen');
+        await work.move(to, input.reason);
+        await work.audit('reopened case', {});
+        await updateDeadline(work);
+      });
+    },
+
+    async close(reference: string, officer: ActingOfficer, input: { reason: string }): Promise<ActionResult> {
+      return act(reference, officer, async (work) => {
+        const to = moveOrRefuse(work, 'close');
+        const now = new Date();
+        await work.move(to, input.reason);
+        await work.update({ closedAt: now, closureReason: input.reason });
+        await work.audit('closed case', {});
+        await updateDeadline(work);
+        const s = work.snapshot;
+        const emails = await emailsFor(s, 'closure', 'closure', `Your ASB Case Review ${s.reference} is closed`, (r) => ({
+          ...common(s, r, today()),
+          reason: input.reason,
+        }));
+        return { emails };
+      });
+    },
+
+    async withdraw(reference: string, officer: ActingOfficer, input: { reason: string }): Promise<ActionResult> {
+      return act(reference, officer, async (work) => {
+        const to = moveOrRefuse(work, 'withdraw');
+        await work.move(to, input.reason);
+        // A withdrawn case has ended too: the retention period counts from here.
+        await work.update({ closedAt: new Date(), closureReason: input.reason });
+        await work.audit('recorded withdrawal', {});
+        await updateDeadline(work);
+      });
+    },
+
+    async addNote(reference: string, officer: ActingOfficer, input: { text: string }): Promise<ActionResult> {
+      return act(reference, officer, async (work) => {
+        refuseIfFinal(work, 'add a note');
+        await work.addNote(input.text);
+        await work.audit('added note', { length: input.text.length });
+      });
+    },
+
+    /**
+     * A printable letter, with the same words as its email. Refused until the letter exists (the
+     * application acknowledged, the threshold decided, the outcome sent). Opening it is audited.
+     */
+    async letter(
+      reference: string,
+      officer: ActingOfficer,
+      name: LetterName,
+    ): Promise<
+      { ok: true; data: Record<string, unknown> } | { ok: false; reason: 'not-found' } | { ok: false; reason: 'refused'; message: string }
+    > {
+      const snapshot = await actions.find(reference);
+      if (!snapshot) return { ok: false, reason: 'not-found' };
+      const missing: Record<LetterName, string | null> = {
+        acknowledgement: snapshot.acknowledgedAt ? null : 'There is no acknowledgement letter yet: acknowledge the application first.',
+        decision: snapshot.decision && snapshot.decidedAt ? null : 'There is no decision letter yet: decide the threshold first.',
+        outcome: snapshot.outcomeSentAt ? null : 'There is no outcome letter yet: send the outcome first.',
+      };
+      const message = missing[name];
+      if (message) return { ok: false, reason: 'refused', message };
+      await actions.auditView(snapshot.id, officer.id, `viewed ${name} letter`);
+      const addressee = letterAddressee(snapshot);
+      return { ok: true, data: { ...letterData(name, snapshot, addressee), address: addressee.address } };
+    },
+
+    /** The papers for the PCC: the application, the chronology, the letters and emails, the action plan. */
+    async appealPack(reference: string, officer: ActingOfficer): Promise<AppealPackRecord | null> {
+      const pack = await actions.appealPack(reference);
+      if (pack) await actions.auditView(pack.snapshot.id, officer.id, 'viewed appeal pack');
+      return pack;
+    },
+
+    appealSubjectLabel: (about: string) => (isAppealSubject(about) ? appealSubjectLabels[about] : about),
+  };
 }
 
 export type CaseActionService = ReturnType<typeof caseActionService>;
