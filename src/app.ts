@@ -13,6 +13,7 @@ import { sessions } from './middleware/session.ts';
 import { adminRoutes } from './routes/admin/index.ts';
 import { applyRoutes } from './routes/apply/index.ts';
 import { healthRoutes } from './routes/health.ts';
+import { figuresRoutes } from './routes/public/figures.ts';
 import { publicRoutes } from './routes/public/index.ts';
 import { useViews } from './views.ts';
 
@@ -39,6 +40,7 @@ export function createApp(services: Services): Express {
   app.use(csrfLocals());
 
   app.use(publicRoutes(services));
+  app.use(figuresRoutes(services));
   app.use('/apply', noStore(), applyRoutes(services));
   app.use('/admin', noStore(), adminRoutes(services));
 

@@ -5,6 +5,7 @@ import { caseQueryRepository } from './data/case-queries.ts';
 import { caseRepository } from './data/cases.ts';
 import type { Database } from './data/database.ts';
 import { draftRepository } from './data/drafts.ts';
+import { figuresRepository } from './data/figures.ts';
 import { officerRepository } from './data/officers.ts';
 import { outboxRepository } from './data/outbox.ts';
 import { PrismaSessionStore } from './data/session-store.ts';
@@ -15,6 +16,7 @@ import { applicationService } from './services/application-service.ts';
 import { authService } from './services/auth-service.ts';
 import { caseActionService } from './services/case-action-service.ts';
 import { caseViewService } from './services/case-view-service.ts';
+import { figuresService } from './services/figures-service.ts';
 import type { Mailer } from './services/mailer.ts';
 import { resumeService } from './services/resume-service.ts';
 
@@ -48,11 +50,12 @@ export function buildServices(config: Config, database: Database, mailer: Mailer
     },
     applications: applicationService({ drafts, cases, config, onEmailsQueued }),
     resume: resumeService({ drafts, outbox, config, onEmailsQueued }),
+    figures: figuresService({ figures: figuresRepository(database.prisma) }),
     auth,
     // One line per area of the officers' work; each builds its repository and service.
     caseViews: caseViewService({ queries: caseQueryRepository(database.prisma), config }),
     caseActions: caseActionService({ actions: caseActionRepository(database.prisma), config, onEmailsQueued }),
-    administration: administrationService({ administration: administrationRepository(database.prisma), officers, auth, config, onEmailsQueued }),
+    administration: administrationService({ administration: administrationRepository(database.prisma), officers, auth, config, onEmailsQueued, logger }),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../generated/prisma/client.ts';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 import type { OfficerRole } from '../domain/officer-roles.ts';
 
 export interface OfficerRecord {
@@ -15,6 +15,27 @@ export interface OfficerRecord {
   lastSignInAt: Date | null;
   createdAt: Date;
 }
+
+/** What an administrator (or the officer themself) can change on an account. */
+export interface OfficerChange {
+  role?: OfficerRole;
+  disabled?: boolean;
+  passwordHash?: string;
+  /** Forget the authenticator app, so the officer sets one up again at their next sign-in. */
+  clearSecondFactor?: boolean;
+  /** Forget failed sign-ins and any lock. */
+  clearLock?: boolean;
+  /** Sign the officer out everywhere, except the session with this id (null: everywhere). */
+  endSessions?: { except: string | null };
+}
+
+export interface AuditNote {
+  officerId: string;
+  action: string;
+  detail: object;
+}
+
+export type ChangeResult = 'done' | 'not-found' | 'last-administrator';
 
 export function officerRepository(prisma: PrismaClient) {
   return {
@@ -45,8 +66,67 @@ export function officerRepository(prisma: PrismaClient) {
       prisma.officer.update({ where: { id }, data: { passwordHash, failedSignIns: 0, lockedUntil: null } }),
     update: (id: string, data: { role?: OfficerRole; disabled?: boolean; name?: string }) => prisma.officer.update({ where: { id }, data }),
 
+    /** A new account and its audit entry, together. Null when the email address is taken. */
+    async createAudited(
+      data: { email: string; name: string; role: OfficerRole; passwordHash: string },
+      audit: { officerId: string; action: string },
+    ): Promise<OfficerRecord | null> {
+      try {
+        return await prisma.$transaction(async (tx) => {
+          const officer = await tx.officer.create({ data: { ...data, email: data.email.toLowerCase() } });
+          await tx.auditEntry.create({
+            data: {
+              actor: 'officer',
+              officerId: audit.officerId,
+              action: audit.action,
+              detail: { targetOfficerId: officer.id, email: officer.email, name: officer.name, role: officer.role },
+            },
+          });
+          return officer;
+        });
+      } catch (error) {
+        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return null;
+        throw error;
+      }
+    },
+
+    /**
+     * Changes an account and writes its audit entry in one transaction. The rows of every enabled
+     * administrator are locked first, so two administrators demoting each other at the same moment
+     * cannot leave the portal with none: the second waits, then sees the first change.
+     */
+    async changeAudited(id: string, change: OfficerChange, audit: AuditNote): Promise<ChangeResult> {
+      return prisma.$transaction(async (tx) => {
+        const administrators = await tx.$queryRaw<Array<{ id: string }>>`
+          SELECT "id"::text AS "id" FROM "officer" WHERE "role" = 'administrator' AND NOT "disabled" ORDER BY "id" FOR UPDATE`;
+        const target = await tx.officer.findUnique({ where: { id } });
+        if (!target) return 'not-found';
+        const staysEnabledAdministrator = (change.role ?? target.role) === 'administrator' && !(change.disabled ?? target.disabled);
+        const isEnabledAdministrator = administrators.some((row) => row.id === id);
+        if (isEnabledAdministrator && !staysEnabledAdministrator && administrators.length <= 1) return 'last-administrator';
+        await tx.officer.update({
+          where: { id },
+          data: {
+            ...(change.role === undefined ? {} : { role: change.role }),
+            ...(change.disabled === undefined ? {} : { disabled: change.disabled }),
+            ...(change.passwordHash === undefined ? {} : { passwordHash: change.passwordHash }),
+            ...(change.clearSecondFactor ? { totpSecret: null, totpLastStep: null } : {}),
+            ...(change.clearLock ? { failedSignIns: 0, lockedUntil: null } : {}),
+          },
+        });
+        if (change.endSessions) {
+          const except = change.endSessions.except ?? '';
+          await tx.$executeRaw`DELETE FROM "session" WHERE "data"->'officer'->>'id' = ${id} AND "sid" <> ${except}`;
+        }
+        await tx.auditEntry.create({ data: { actor: 'officer', officerId: audit.officerId, action: audit.action, detail: audit.detail } });
+        return 'done';
+      });
+    },
+
     audit: (entry: { officerId: string | null; action: string; detail?: object }) =>
-      prisma.auditEntry.create({ data: { actor: entry.officerId ? 'officer' : 'system', officerId: entry.officerId, action: entry.action, detail: entry.detail } }),
+      prisma.auditEntry.create({
+        data: { actor: entry.officerId ? 'officer' : 'system', officerId: entry.officerId, action: entry.action, detail: entry.detail },
+      }),
   };
 }
 

@@ -6,6 +6,7 @@ import { administrationRoutes } from './administration.ts';
 import { caseActionRoutes } from './case-actions.ts';
 import { caseRoutes } from './cases.ts';
 import { dashboardRoutes } from './dashboard.ts';
+import { figuresAdminRoutes } from './figures.ts';
 import { paperApplicationRoutes } from './paper-applications.ts';
 import { signInRoutes } from './sign-in.ts';
 
@@ -15,6 +16,7 @@ export const adminNavigation: Array<{ href: string; text: string; role: OfficerR
   { href: '/admin/cases', text: 'Cases', role: 'officer' },
   { href: '/admin/paper-applications', text: 'Enter a paper application', role: 'officer' },
   { href: '/admin/failed-emails', text: 'Failed emails', role: 'officer' },
+  { href: '/admin/figures', text: 'Figures', role: 'officer' },
   { href: '/admin/audit', text: 'Audit trail', role: 'manager' },
   { href: '/admin/officers', text: 'Officers', role: 'administrator' },
   { href: '/admin/settings', text: 'Settings', role: 'administrator' },
@@ -39,6 +41,7 @@ export function adminRoutes(services: Services): Router {
   router.use('/cases', caseRoutes(services));
   router.use('/cases', caseActionRoutes(services));
   router.use('/paper-applications', paperApplicationRoutes(services));
+  router.use(figuresAdminRoutes(services));
   router.use(administrationRoutes(services));
 
   return router;

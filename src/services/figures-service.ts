@@ -1,0 +1,44 @@
+import { stringify } from 'csv-stringify/sync';
+import type { FiguresRepository } from '../data/figures.ts';
+import { londonDate } from '../domain/calendar-date.ts';
+import { figureKeys, figureLabels, figuresForMonth, publishedYears, type Figures, type YearFigures } from '../domain/figures.ts';
+import { monthsOf, parseFinancialYear, type FinancialYear } from '../domain/financial-year.ts';
+
+/** The yearly figures for the public page and its CSV, the officers' view by month, historic years. */
+export function figuresService(deps: { figures: FiguresRepository }) {
+  const { figures } = deps;
+
+  async function years(now: Date): Promise<YearFigures[]> {
+    const [counts, historic] = await Promise.all([figures.monthlyCounts(), figures.historic()]);
+    const entered = historic.flatMap((row) => {
+      const year = parseFinancialYear(row.financialYear);
+      return year ? [{ year, figures: row.figures }] : [];
+    });
+    return publishedYears(counts, entered, londonDate(now));
+  }
+
+  return {
+    years,
+
+    /** The same numbers as the page, one row per year, for download. */
+    async csv(now: Date): Promise<string> {
+      const rows = (await years(now)).map((row) => [
+        row.year.label + (row.toDate ? ' (to date)' : ''),
+        ...figureKeys.map((key) => row.figures[key]),
+        row.historic ? 'Published before this service (entered by hand)' : 'Counted from case records',
+      ]);
+      return stringify([['Financial year', ...figureKeys.map((key) => figureLabels[key]), 'Source'], ...rows]);
+    },
+
+    async byMonth(year: FinancialYear): Promise<Array<{ month: string; figures: Figures }>> {
+      const counts = await figures.monthlyCounts();
+      return monthsOf(year).map((month) => ({ month, figures: figuresForMonth(counts, month) }));
+    },
+
+    historic: () => figures.historic(),
+    saveHistoric: (year: FinancialYear, values: Figures, officerId: string) => figures.saveHistoric(year.label, values, officerId),
+    deleteHistoric: (year: FinancialYear, officerId: string) => figures.deleteHistoric(year.label, officerId),
+  };
+}
+
+export type FiguresService = ReturnType<typeof figuresService>;
