@@ -31,7 +31,7 @@ export function createApp(services: Services): Express {
   app.use(requestId());
   app.use(requestLog(services.logger));
   app.use(securityHeaders({ production: config.env === 'production' }));
-  app.use(locals(config.council));
+  app.use(locals(() => services.config.council));
   app.use(express.static(publicDir, { index: false, maxAge: config.env === 'production' ? '1h' : 0 }));
   app.use(healthRoutes(services));
   app.use(bodyParsing(config.uploadMaxBytes));

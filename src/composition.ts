@@ -1,4 +1,4 @@
-import type { Config } from './config.ts';
+import { withLiveCouncil, type Config } from './config.ts';
 import { administrationRepository } from './data/administration.ts';
 import { caseActionRepository } from './data/case-actions.ts';
 import { caseQueryRepository } from './data/case-queries.ts';
@@ -32,9 +32,13 @@ export function buildServices(config: Config, database: Database, mailer: Mailer
   const outboxWorker = new OutboxWorker(outbox, mailer, logger, { pollMs: config.outbox.pollMs, maxAttempts: config.outbox.maxAttempts });
   const onEmailsQueued = () => outboxWorker.nudge();
   const auth = authService({ officers, mfaRequired: config.officerMfaRequired, issuer: config.council.name });
+  const administration = administrationService({ administration: administrationRepository(database.prisma), officers, auth, config, onEmailsQueued, logger });
+  // From here on, `config.council` is the council's settings as an administrator last saved them
+  // (the environment's values where nothing was saved).
+  const live = withLiveCouncil(config, () => administration.councilSettings.current());
 
   return {
-    config,
+    config: live,
     logger,
     sessionStore: new PrismaSessionStore(database.prisma, config.session.idleMinutes * 60_000),
     outboxWorker,
@@ -48,14 +52,14 @@ export function buildServices(config: Config, database: Database, mailer: Mailer
         }
       },
     },
-    applications: applicationService({ drafts, cases, config, onEmailsQueued }),
-    resume: resumeService({ drafts, outbox, config, onEmailsQueued }),
+    applications: applicationService({ drafts, cases, config: live, onEmailsQueued }),
+    resume: resumeService({ drafts, outbox, config: live, onEmailsQueued }),
     figures: figuresService({ figures: figuresRepository(database.prisma) }),
     auth,
     // One line per area of the officers' work; each builds its repository and service.
-    caseViews: caseViewService({ queries: caseQueryRepository(database.prisma), config }),
-    caseActions: caseActionService({ actions: caseActionRepository(database.prisma), config, onEmailsQueued }),
-    administration: administrationService({ administration: administrationRepository(database.prisma), officers, auth, config, onEmailsQueued, logger }),
+    caseViews: caseViewService({ queries: caseQueryRepository(database.prisma), config: live }),
+    caseActions: caseActionService({ actions: caseActionRepository(database.prisma), config: live, onEmailsQueued }),
+    administration,
   };
 }
 

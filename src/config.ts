@@ -143,3 +143,11 @@ function loadCouncil(file: string): Council {
   }
   return parsed.data;
 }
+
+/**
+ * The same configuration, whose `council` is read from `current()` each time: the council's
+ * settings can be changed by an administrator while the portal runs.
+ */
+export function withLiveCouncil(config: Config, current: () => Council): Config {
+  return Object.defineProperty({ ...config }, 'council', { get: current, enumerable: true });
+}

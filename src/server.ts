@@ -25,6 +25,7 @@ const applied = await migrate(database.sql);
 if (applied.length) logger.info({ applied }, 'database migrated');
 const mailer = createMailer(config.mail, logger);
 const services = buildServices(config, database, mailer, logger);
+await services.administration.councilSettings.load();
 const app = createApp(services);
 
 // The embedded demo only: a first administrator, its password printed once on this console.

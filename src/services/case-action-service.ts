@@ -94,19 +94,19 @@ const today = () => londonDate(new Date());
 const dayOf = (instant: Date | null) => (instant ? londonDate(instant) : today());
 
 export function caseActionService({ actions, config, onEmailsQueued }: Dependencies) {
-  const council = config.council;
-  const deadlines = council.deadlines;
+  // Read on every use: an administrator may change the settings while the portal runs.
+  const council = () => config.council;
 
   /** The words every letter and email share: the council, the reference, who it is to, the SPoC. */
   function common(snapshot: CaseSnapshot, recipient: { name: string; onBehalfOf: string | null }, letterDate: IsoDate) {
     return {
-      council,
+      council: council(),
       reference: snapshot.reference,
       name: recipient.name,
       onBehalfOf: recipient.onBehalfOf,
       spocName: snapshot.spoc?.name ?? null,
       letterDate: formatLongDate(letterDate),
-      pcc: council.pcc,
+      pcc: council().pcc,
     };
   }
 
@@ -121,7 +121,7 @@ export function caseActionService({ actions, config, onEmailsQueued }: Dependenc
         const on = dayOf(snapshot.acknowledgedAt);
         return {
           ...common(snapshot, recipient, on),
-          decisionDue: formatLongDate(addWorkingDays(on, deadlines.thresholdDecisionWorkingDays)),
+          decisionDue: formatLongDate(addWorkingDays(on, council().deadlines.thresholdDecisionWorkingDays)),
         };
       }
       case 'decision': {
@@ -132,8 +132,8 @@ export function caseActionService({ actions, config, onEmailsQueued }: Dependenc
           outcome: snapshot.decision,
           reason: snapshot.decisionReason ?? '',
           ground,
-          reviewDue: formatLongDate(addWorkingDays(on, deadlines.reviewMeetingWorkingDays)),
-          appealBy: formatLongDate(addWorkingDays(on, council.pcc.appealWithinWorkingDays)),
+          reviewDue: formatLongDate(addWorkingDays(on, council().deadlines.reviewMeetingWorkingDays)),
+          appealBy: formatLongDate(addWorkingDays(on, council().pcc.appealWithinWorkingDays)),
         };
       }
       case 'outcome': {
@@ -143,7 +143,7 @@ export function caseActionService({ actions, config, onEmailsQueued }: Dependenc
           heldOn: snapshot.review?.heldAt ? formatLongDate(londonDate(snapshot.review.heldAt)) : null,
           summary: snapshot.outcomeSummary ?? '',
           recommendations: snapshot.recommendations.map((r) => ({ action: r.action, agency: r.agency, dueOn: formatLongDate(r.dueOn) })),
-          appealBy: formatLongDate(addWorkingDays(on, council.pcc.appealWithinWorkingDays)),
+          appealBy: formatLongDate(addWorkingDays(on, council().pcc.appealWithinWorkingDays)),
         };
       }
     }
@@ -195,7 +195,7 @@ export function caseActionService({ actions, config, onEmailsQueued }: Dependenc
         reviewOn: s.review && !s.review.heldAt ? londonDate(s.review.scheduledFor) : null,
         reviewHeldOn: s.review?.heldAt ? londonDate(s.review.heldAt) : null,
       },
-      deadlines,
+      council().deadlines,
     );
     await work.update({ nextDeadlineOn: next });
   }

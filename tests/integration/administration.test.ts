@@ -365,6 +365,11 @@ describe('settings', () => {
       threshold: { minimumIncidents: 2, singleHateIncidentMeets: true, householdsVariant: 5, windowMonths: 6 },
       partnerAgencies: ['Derbyshire Constabulary', 'Trent & Dove Housing'],
     });
+    // Residents see the change at once: the public pages and the eligibility check read the live settings.
+    const start = await visitor(portal.app).get('/');
+    expect(start.text).toContain('01283 000000');
+    const check = await visitor(portal.app).get('/check-if-you-can-apply');
+    expect(check.text).toContain('2 or more');
     const [row] = await query<{ updated_by: string; value: Record<string, unknown> }>(
       "SELECT updated_by, value FROM setting WHERE key = 'council'",
     );

@@ -11,7 +11,8 @@ const yesNo = ['yes', 'no'] as const;
 
 /** An appeal to the Police and Crime Commissioner: recording it and its result. */
 export function registerAppealActions(router: Router, services: Services): void {
-  const council = services.config.council;
+  // Read per request: an administrator may change the settings while the portal runs.
+  const council = () => services.config.council;
 
   registerAction<{ receivedOn: IsoDate; about: AppealSubject; appellant: string }>(router, services, {
     path: '/:reference/actions/record-appeal',
@@ -35,7 +36,7 @@ export function registerAppealActions(router: Router, services: Services): void 
     }),
     viewData: (context) => ({
       subjects: appealSubjects.map((value) => ({ value, text: appealSubjectLabels[value] })),
-      pcc: council.pcc,
+      pcc: council().pcc,
       packUrl: `${caseUrl(context.snapshot.reference)}/appeal-pack`,
       recipients: services.caseActions.emailRecipients(context.snapshot).map((r) => r.email),
     }),
@@ -62,7 +63,7 @@ export function registerAppealActions(router: Router, services: Services): void 
     viewData: (context) => {
       const appeal = context.snapshot.appeal;
       return {
-        pcc: council.pcc,
+        pcc: council().pcc,
         appeal: appeal
           ? {
               receivedOn: formatLongDate(londonDate(appeal.receivedAt)),

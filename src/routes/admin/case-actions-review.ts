@@ -22,7 +22,8 @@ function actionPlan(context: ActionContext) {
 
 /** Information from agencies, the review meeting, the action plan and the outcome. */
 export function registerReviewActions(router: Router, services: Services): void {
-  const council = services.config.council;
+  // Read per request: an administrator may change the settings while the portal runs.
+  const council = () => services.config.council;
 
   registerAction<{ agency: string; asked: string; dueOn: IsoDate }>(router, services, {
     path: '/:reference/actions/request-information',
@@ -42,11 +43,11 @@ export function registerReviewActions(router: Router, services: Services): void 
     defaults: (context) => ({
       agency: '',
       asked: '',
-      ...dateBoxes('dueOn', addWorkingDays(context.today, council.deadlines.agencyInformationWorkingDays)),
+      ...dateBoxes('dueOn', addWorkingDays(context.today, council().deadlines.agencyInformationWorkingDays)),
     }),
     viewData: (context) => ({
-      agencies: council.partnerAgencies,
-      workingDays: council.deadlines.agencyInformationWorkingDays,
+      agencies: council().partnerAgencies,
+      workingDays: council().deadlines.agencyInformationWorkingDays,
       requests: context.snapshot.informationRequests.map((r) => ({
         ...r,
         dueOnText: formatLongDate(r.dueOn),
@@ -133,14 +134,14 @@ export function registerReviewActions(router: Router, services: Services): void 
           agencies: z
             .array(z.string())
             .min(1, 'Select the agencies invited to the review')
-            .refine((list) => list.every((agency) => council.partnerAgencies.includes(agency)), 'Select the agencies from the list'),
+            .refine((list) => list.every((agency) => council().partnerAgencies.includes(agency)), 'Select the agencies from the list'),
           independentChair: optionalText(limits.short, tooLong('The chair’s name', limits.short)),
           attendance: choice(victimAttendanceOptions, 'Select whether the victim wants to attend the meeting'),
           notInvitedReason: optionalText(limits.long, tooLong('The chair’s reason', limits.long)),
         })
         .transform((v) => ({
           scheduledFor: londonInstant(v.meetingOn, parseTimeOfDay(v.time) ?? { hour: 0, minute: 0 }),
-          agencies: council.partnerAgencies.filter((agency) => v.agencies.includes(agency)),
+          agencies: council().partnerAgencies.filter((agency) => v.agencies.includes(agency)),
           independentChair: v.independentChair,
           attendance: v.attendance,
           notInvitedReason: v.attendance === 'not-invited' ? v.notInvitedReason : null,
@@ -159,7 +160,7 @@ export function registerReviewActions(router: Router, services: Services): void 
       };
     },
     viewData: (context) => ({
-      agencies: council.partnerAgencies,
+      agencies: council().partnerAgencies,
       attendanceOptions: victimAttendanceOptions.map((value) => ({ value, text: victimAttendanceLabels[value] })),
       reviewDue: context.snapshot.nextDeadlineOn ? formatLongDate(context.snapshot.nextDeadlineOn) : null,
       rescheduling: context.snapshot.status === 'review_scheduled',
@@ -229,7 +230,7 @@ export function registerReviewActions(router: Router, services: Services): void 
       }),
     defaults: () => ({ what: '', agency: '', ...dateBoxes('dueOn', null) }),
     viewData: (context) => ({
-      agencies: council.partnerAgencies,
+      agencies: council().partnerAgencies,
       plan: actionPlan(context),
       doneUrl: (id: string) => `${caseUrl(context.snapshot.reference)}/recommendations/${id}/done`,
     }),

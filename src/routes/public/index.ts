@@ -158,23 +158,24 @@ export function readCheckQuery(query: Request['query'], minimumIncidents: number
 }
 
 export function publicRoutes(services: Pick<Services, 'config'>): Router {
-  const { council } = services.config;
-  const helpers = pageHelpers(council, {
-    sessionIdleMinutes: services.config.session.idleMinutes,
-    uploadMaxBytes: services.config.uploadMaxBytes,
-  });
+  // Built per request: an administrator may change the council's settings while the portal runs.
+  const helpersNow = () =>
+    pageHelpers(services.config.council, {
+      sessionIdleMinutes: services.config.session.idleMinutes,
+      uploadMaxBytes: services.config.uploadMaxBytes,
+    });
   const router = Router();
 
   for (const page of publicPages) {
     router.get(page.path, (_req: Request, res: Response) => {
-      res.render(`pages/${page.view}`, { ...helpers, title: page.title });
+      res.render(`pages/${page.view}`, { ...helpersNow(), title: page.title });
     });
   }
 
   router.get(checkPage.path, (req: Request, res: Response) => {
-    const result = readCheckQuery(req.query, council.threshold.minimumIncidents);
+    const result = readCheckQuery(req.query, services.config.council.threshold.minimumIncidents);
     const view = `pages/${checkPage.view}`;
-    const common = { ...helpers, title: checkPage.title, backLink: '/' };
+    const common = { ...helpersNow(), title: checkPage.title, backLink: '/' };
     if (result.kind === 'blank') {
       return res.render(view, {
         ...common,
