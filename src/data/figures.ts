@@ -55,7 +55,9 @@ export function figuresRepository(prisma: PrismaClient) {
     async saveHistoric(financialYear: string, figures: Figures, officerId: string): Promise<void> {
       await prisma.$transaction([
         prisma.historicFigures.upsert({ where: { financialYear }, create: { financialYear, ...figures }, update: figures }),
-        prisma.auditEntry.create({ data: { actor: 'officer', officerId, action: 'historic figures entered', detail: { financialYear, ...figures } } }),
+        prisma.auditEntry.create({
+          data: { actor: 'officer', officerId, action: 'historic figures entered', detail: { financialYear, ...figures } },
+        }),
       ]);
     },
 

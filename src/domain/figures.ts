@@ -79,7 +79,11 @@ export function figuresForYear(counts: MonthlyCounts, year: FinancialYear): Figu
  * year (to date), and the historic years entered by hand. A year with historic figures shows
  * those, as they are what the council published.
  */
-export function publishedYears(counts: MonthlyCounts, historic: Array<{ year: FinancialYear; figures: Figures }>, today: string): YearFigures[] {
+export function publishedYears(
+  counts: MonthlyCounts,
+  historic: Array<{ year: FinancialYear; figures: Figures }>,
+  today: string,
+): YearFigures[] {
   const months = figureKeys.flatMap((key) => Object.keys(counts[key])).sort();
   const first = months[0] ? `${months[0]}-01` : today;
   const byLabel = new Map(historic.map((entry) => [entry.year.label, entry]));

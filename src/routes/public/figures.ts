@@ -17,7 +17,10 @@ export function figuresRoutes(services: Pick<Services, 'figures'>): Router {
   });
 
   router.get('/figures.csv', async (_req, res) => {
-    res.type('text/csv; charset=utf-8').attachment('asb-case-review-figures.csv').send(await services.figures.csv(new Date()));
+    res
+      .type('text/csv; charset=utf-8')
+      .attachment('asb-case-review-figures.csv')
+      .send(await services.figures.csv(new Date()));
   });
 
   return router;
