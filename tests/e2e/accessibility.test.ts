@@ -157,6 +157,7 @@ const publicCases: Array<{ label: string; path: string; status: number; errors?:
   { label: 'check: report it first', path: `${checkPage.path}?reported=no&incidents=none&aboutStaff=no`, status: 200 },
   { label: 'check: use the complaints procedure', path: `${checkPage.path}?reported=yes&incidents=meets&aboutStaff=yes`, status: 200 },
   { label: 'check with errors', path: `${checkPage.path}?reported=`, status: 400, errors: true },
+  { label: 'published figures', path: '/figures', status: 200 },
   { label: 'page not found', path: '/no-such-page', status: 404 },
   { label: 'resume link expired', path: '/apply/resume/not-a-real-token', status: 404 },
 ];
