@@ -28,12 +28,14 @@ const accessRules: ReadonlyArray<{ pattern: string; access: Access }> = [
   { pattern: '/admin/audit/**', access: 'manager' },
   { pattern: '/admin/officers/**', access: 'administrator' },
   { pattern: '/admin/settings/**', access: 'administrator' },
+  { pattern: '/admin/figures/historic/**', access: 'administrator' },
   // Every ASB officer.
   { pattern: '/admin', access: 'officer' },
   { pattern: '/admin/cases/**', access: 'officer' },
   { pattern: '/admin/paper-applications/**', access: 'officer' },
   { pattern: '/admin/failed-emails/**', access: 'officer' },
   { pattern: '/admin/account/**', access: 'officer' },
+  { pattern: '/admin/figures', access: 'officer' },
 ];
 
 function accessFor(path: string): Access | null {
