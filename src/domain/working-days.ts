@@ -1,12 +1,5 @@
 import Holidays from 'date-holidays';
-import {
-  addCalendarDays,
-  assertIsoDate,
-  compareIsoDates,
-  dayOfWeek,
-  londonDate,
-  type IsoDate,
-} from './calendar-date.ts';
+import { addCalendarDays, assertIsoDate, compareIsoDates, dayOfWeek, londonDate, type IsoDate } from './calendar-date.ts';
 
 /** The statutory acknowledgement period: five working days from receipt. */
 export const defaultAcknowledgementWorkingDays = 5;
@@ -84,11 +77,21 @@ export function workingDaysBetween(from: IsoDate, to: IsoDate): number {
   const order = compareIsoDates(from, to);
   if (order === 0) return 0;
   if (order > 0) return -workingDaysBetween(to, from);
-  let count = 0;
-  for (let day = addCalendarDays(from, 1); compareIsoDates(day, to) <= 0; day = addCalendarDays(day, 1)) {
-    if (isWorkingDay(day)) count += 1;
+  // Arithmetic rather than a walk day by day: a list of long-overdue cases asks this many times.
+  const days = Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+  let weekdays = Math.floor(days / 7) * 5;
+  for (let i = days - (days % 7) + 1; i <= days; i += 1) {
+    const weekday = dayOfWeek(addCalendarDays(from, i));
+    if (weekday !== 0 && weekday !== 6) weekdays += 1;
   }
-  return count;
+  let holidays = 0;
+  for (let year = Number(from.slice(0, 4)); year <= Number(to.slice(0, 4)); year += 1) {
+    for (const holiday of bankHolidays(year)) {
+      const weekday = dayOfWeek(holiday);
+      if (weekday !== 0 && weekday !== 6 && compareIsoDates(holiday, from) > 0 && compareIsoDates(holiday, to) <= 0) holidays += 1;
+    }
+  }
+  return weekdays - holidays;
 }
 
 /**
@@ -96,9 +99,6 @@ export function workingDaysBetween(from: IsoDate, to: IsoDate): number {
  * application was received, where that day is the calendar date in London (a form sent at
  * 23:30 BST on a Friday was received on the Friday, even though it is 22:30 UTC).
  */
-export function acknowledgementDueDate(
-  receivedAt: Date,
-  workingDays: number = defaultAcknowledgementWorkingDays,
-): IsoDate {
+export function acknowledgementDueDate(receivedAt: Date, workingDays: number = defaultAcknowledgementWorkingDays): IsoDate {
   return addWorkingDays(londonDate(receivedAt), workingDays);
 }
