@@ -74,7 +74,8 @@ function openPostgres(url: string): Database {
 function openPglite(dataDir: string | null): Database {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   // pg_trgm backs the officers' search by name, as on real Postgres.
-  const client = new PGlite(dataDir ?? undefined, { extensions: { pg_trgm } });
+  const options = { extensions: { pg_trgm } };
+  const client = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
   const sql: SqlRunner = {
     async exec(text) {
