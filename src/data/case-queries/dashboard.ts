@@ -1,0 +1,102 @@
+import { Prisma, type PrismaClient } from '../../generated/prisma/client.ts';
+import type { IsoDate } from '../../domain/calendar-date.ts';
+import { londonMidnight } from './london-midnight.ts';
+
+/**
+ * The officers' dashboard: how many cases wait at each step, and the first few of each.
+ *
+ * Raw SQL (tagged templates: every value is a bound parameter) so the queries stay in shapes the
+ * indexes serve: case(status, received_at), case(next_deadline_on, id).
+ */
+
+export interface DashboardCaseRow {
+  id: string;
+  reference: string;
+  receivedAt: Date;
+  dueOn: IsoDate | null;
+}
+
+export interface DashboardCounts {
+  newApplications: number;
+  acknowledgementsDueToday: number;
+  acknowledgementsOverdue: number;
+  decisionsDue: number;
+  reviewsComingUp: number;
+  outcomesDue: number;
+  openAppeals: number;
+  failedEmails: number;
+}
+
+export type DashboardSection = 'new' | 'ack-today' | 'ack-overdue' | 'decisions' | 'reviews' | 'outcomes' | 'appeals';
+
+interface RawDashboardRow {
+  id: string;
+  reference: string;
+  received_at: Date;
+  due_on: string | null;
+}
+
+export function dashboardQueries(prisma: PrismaClient) {
+  return {
+    async dashboardCounts(today: IsoDate, reviewDays: number): Promise<DashboardCounts> {
+      const [cases] = await prisma.$queryRaw<Array<Omit<DashboardCounts, 'reviewsComingUp' | 'failedEmails'>>>`
+        SELECT count(*) FILTER (WHERE status = 'received')::int AS "newApplications",
+               count(*) FILTER (WHERE status = 'received' AND acknowledgement_due_on = ${today}::date)::int AS "acknowledgementsDueToday",
+               count(*) FILTER (WHERE status = 'received' AND acknowledgement_due_on < ${today}::date)::int AS "acknowledgementsOverdue",
+               count(*) FILTER (WHERE status = 'acknowledged')::int AS "decisionsDue",
+               count(*) FILTER (WHERE status = 'review_held')::int AS "outcomesDue",
+               count(*) FILTER (WHERE status = 'appeal_received')::int AS "openAppeals"
+        FROM "case" WHERE status IN ('received', 'acknowledged', 'review_held', 'appeal_received')`;
+      const [reviews] = await prisma.$queryRaw<Array<{ count: number }>>`
+        SELECT count(*)::int AS count FROM "case" c
+        JOIN LATERAL (SELECT r.scheduled_for FROM review r WHERE r.case_id = c.id ORDER BY r.created_at DESC LIMIT 1) latest ON true
+        WHERE c.status = 'review_scheduled' AND latest.scheduled_for < ${londonMidnight(today, reviewDays + 1)}`;
+      const [failed] = await prisma.$queryRaw<
+        Array<{ count: number }>
+      >`SELECT count(*)::int AS count FROM outbox_message WHERE status = 'failed'`;
+      return {
+        newApplications: cases?.newApplications ?? 0,
+        acknowledgementsDueToday: cases?.acknowledgementsDueToday ?? 0,
+        acknowledgementsOverdue: cases?.acknowledgementsOverdue ?? 0,
+        decisionsDue: cases?.decisionsDue ?? 0,
+        reviewsComingUp: reviews?.count ?? 0,
+        outcomesDue: cases?.outcomesDue ?? 0,
+        openAppeals: cases?.openAppeals ?? 0,
+        failedEmails: failed?.count ?? 0,
+      };
+    },
+
+    /**
+     * The first few cases of a dashboard section, most urgent first. The cases at one open status
+     * are the backlog, a few thousand at most, so they are gathered first (MATERIALIZED) and then
+     * sorted: otherwise the planner may walk a date index through every closed case to find them.
+     */
+    async dashboardCases(section: DashboardSection, today: IsoDate, reviewDays: number, limit: number): Promise<DashboardCaseRow[]> {
+      const select = Prisma.sql`SELECT c.id::text AS id, c.reference, c.received_at`;
+      let rows: RawDashboardRow[];
+      if (section === 'reviews') {
+        rows = await prisma.$queryRaw<RawDashboardRow[]>`
+          ${select}, (latest.scheduled_for AT TIME ZONE 'Europe/London')::date::text AS due_on FROM "case" c
+          JOIN LATERAL (SELECT r.scheduled_for FROM review r WHERE r.case_id = c.id ORDER BY r.created_at DESC LIMIT 1) latest ON true
+          WHERE c.status = 'review_scheduled' AND latest.scheduled_for < ${londonMidnight(today, reviewDays + 1)}
+          ORDER BY latest.scheduled_for, c.id LIMIT ${limit}::int`;
+      } else if (section === 'new' || section === 'ack-today' || section === 'ack-overdue') {
+        const extra =
+          section === 'ack-today'
+            ? Prisma.sql`AND c.acknowledgement_due_on = ${today}::date`
+            : section === 'ack-overdue'
+              ? Prisma.sql`AND c.acknowledgement_due_on < ${today}::date`
+              : Prisma.empty;
+        rows = await prisma.$queryRaw<RawDashboardRow[]>`
+          WITH c AS MATERIALIZED (SELECT c.id, c.reference, c.received_at, c.acknowledgement_due_on, c.next_deadline_on FROM "case" c WHERE c.status = 'received' ${extra})
+          ${select}, c.acknowledgement_due_on::text AS due_on FROM c ORDER BY c.acknowledgement_due_on, c.received_at, c.id LIMIT ${limit}::int`;
+      } else {
+        const status = section === 'decisions' ? 'acknowledged' : section === 'outcomes' ? 'review_held' : 'appeal_received';
+        rows = await prisma.$queryRaw<RawDashboardRow[]>`
+          WITH c AS MATERIALIZED (SELECT c.id, c.reference, c.received_at, c.acknowledgement_due_on, c.next_deadline_on FROM "case" c WHERE c.status = ${status}::"CaseStatus")
+          ${select}, c.next_deadline_on::text AS due_on FROM c ORDER BY c.next_deadline_on ASC NULLS LAST, c.received_at, c.id LIMIT ${limit}::int`;
+      }
+      return rows.map((row) => ({ id: row.id, reference: row.reference, receivedAt: row.received_at, dueOn: row.due_on }));
+    },
+  };
+}
