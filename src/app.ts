@@ -2,6 +2,7 @@ import path from 'node:path';
 import express, { type Express } from 'express';
 import type { Services } from './composition.ts';
 import { bodyParsing } from './middleware/body-parsing.ts';
+import { compression } from './middleware/compression.ts';
 import { csrfLocals, csrfProtection } from './middleware/csrf.ts';
 import { errorHandler, notFound } from './middleware/errors.ts';
 import { locals } from './middleware/locals.ts';
@@ -10,10 +11,12 @@ import { requestId } from './middleware/request-id.ts';
 import { requestLog } from './middleware/request-log.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { sessions } from './middleware/session.ts';
+import { publicFiles, staticAssets } from './middleware/static-assets.ts';
 import { adminRoutes } from './routes/admin/index.ts';
 import { applyRoutes } from './routes/apply/index.ts';
 import { healthRoutes } from './routes/health.ts';
 import { figuresRoutes } from './routes/public/figures.ts';
+import { paperFormRoutes } from './routes/public/paper-forms.ts';
 import { publicRoutes } from './routes/public/index.ts';
 import { useViews } from './views.ts';
 
@@ -30,9 +33,13 @@ export function createApp(services: Services): Express {
 
   app.use(requestId());
   app.use(requestLog(services.logger));
+  app.use(compression());
   app.use(securityHeaders({ production: config.env === 'production' }));
   app.use(locals(() => services.config.council));
-  app.use(express.static(publicDir, { index: false, maxAge: config.env === 'production' ? '1h' : 0 }));
+  const assets = staticAssets(publicDir);
+  app.locals.assetPath = assets.assetPath;
+  app.use(assets.serve);
+  app.use(publicFiles(publicDir, { index: false, maxAge: config.env === 'production' ? '1h' : 0 }));
   app.use(healthRoutes(services));
   app.use(bodyParsing(config.uploadMaxBytes));
   app.use(sessions(services.sessionStore, config.session));
@@ -41,6 +48,7 @@ export function createApp(services: Services): Express {
 
   app.use(publicRoutes(services));
   app.use(figuresRoutes(services));
+  app.use(paperFormRoutes(services));
   app.use('/apply', noStore(), applyRoutes(services));
   app.use('/admin', noStore(), adminRoutes(services));
 

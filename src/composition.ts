@@ -2,6 +2,7 @@ import { withLiveCouncil, type Config } from './config.ts';
 import { administrationRepository } from './data/administration.ts';
 import { caseActionRepository } from './data/case-actions.ts';
 import { caseQueryRepository } from './data/case-queries.ts';
+import { caseRecordRepository } from './data/case-record.ts';
 import { caseRepository } from './data/cases.ts';
 import type { Database } from './data/database.ts';
 import { draftRepository } from './data/drafts.ts';
@@ -15,9 +16,11 @@ import { administrationService } from './services/administration-service.ts';
 import { applicationService } from './services/application-service.ts';
 import { authService } from './services/auth-service.ts';
 import { caseActionService } from './services/case-action-service.ts';
+import { caseRecordService } from './services/case-record-service.ts';
 import { caseViewService } from './services/case-view-service.ts';
 import { figuresService } from './services/figures-service.ts';
 import type { Mailer } from './services/mailer.ts';
+import { pdfService } from './services/pdf-service.ts';
 import { resumeService } from './services/resume-service.ts';
 
 /**
@@ -60,6 +63,8 @@ export function buildServices(config: Config, database: Database, mailer: Mailer
     caseViews: caseViewService({ queries: caseQueryRepository(database.prisma), config: live }),
     caseActions: caseActionService({ actions: caseActionRepository(database.prisma), config: live, onEmailsQueued }),
     administration,
+    caseRecords: caseRecordService({ records: caseRecordRepository(database.prisma) }),
+    pdf: pdfService({ logger }),
   };
 }
 

@@ -19,6 +19,7 @@ export interface PersonSnapshot {
   address: string[];
   relationship: string | null;
   organisation: string | null;
+  dateOfBirth: IsoDate | null;
 }
 
 export interface RecommendationSnapshot {
@@ -221,6 +222,7 @@ function person(row: PersonRow | undefined): PersonSnapshot | null {
     address: [row.addressLine1, row.addressLine2, row.town, row.postcode].filter((line): line is string => Boolean(line)),
     relationship: row.relationship,
     organisation: row.organisation,
+    dateOfBirth: row.dateOfBirth ? isoOf(row.dateOfBirth) : null,
   };
 }
 

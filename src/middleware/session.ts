@@ -6,14 +6,12 @@ declare module 'express-session' {
   interface SessionData {
     /** The resident's application in progress. */
     draftId?: string;
-    /** Cases this browser submitted, so a repeat submit shows the original confirmation. */
-    submittedReferences?: string[];
   }
 }
 
-export function sessions(store: session.Store, config: Config['session']): RequestHandler {
+export function sessions(store: session.Store, config: Config['session']): RequestHandler[] {
   const idleMs = config.idleMinutes * 60_000;
-  return session({
+  const sessionMiddleware = session({
     name: 'asb.sid',
     secret: config.secret,
     store,
@@ -23,4 +21,20 @@ export function sessions(store: session.Store, config: Config['session']): Reque
     proxy: undefined,
     cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookie, maxAge: idleMs, path: '/' },
   });
+  return [sessionMiddleware, saveBeforeRedirect];
 }
+
+/**
+ * express-session saves the session while the response is ending, after the headers have gone: a
+ * browser can follow a redirect before the save lands and load the old session (seen with sign-in
+ * and with the application form). Every redirect waits for the session to be saved first.
+ */
+const saveBeforeRedirect: RequestHandler = (req, res, next) => {
+  const redirect = res.redirect.bind(res) as (status: number, url: string) => void;
+  res.redirect = ((status: number | string, url?: string) => {
+    const [code, location] = typeof status === 'number' ? [status, url ?? '/'] : [302, status];
+    if (!req.session) return redirect(code, location);
+    req.session.save((error) => (error ? next(error) : redirect(code, location)));
+  }) as typeof res.redirect;
+  next();
+};

@@ -7,6 +7,7 @@ import {
   appealSubjectLabels,
   isAppealSubject,
   isRejectionGround,
+  isVictimAttendance,
   needsOverrideReason,
   outcomeBlocker,
   recordActionRefusal,
@@ -41,11 +42,56 @@ export type ActionResult =
   | { ok: false; reason: 'not-found' }
   | { ok: false; reason: 'refused'; message: string };
 
-export const letterNames = ['acknowledgement', 'decision', 'outcome'] as const;
+/** The letters a case can print, each with the same words as its email (views/letters/_<name>-body.ejs). */
+export const letterNames = ['acknowledgement', 'decision', 'invitation', 'outcome', 'appeal-acknowledgement', 'closure'] as const;
 export type LetterName = (typeof letterNames)[number];
+
+export const letterTitles: Record<LetterName, string> = {
+  acknowledgement: 'Acknowledgement letter',
+  decision: 'Decision letter',
+  invitation: 'Review meeting invitation letter',
+  outcome: 'Outcome letter',
+  'appeal-acknowledgement': 'Appeal acknowledgement letter',
+  closure: 'Case closed letter',
+};
 
 export function isLetterName(value: unknown): value is LetterName {
   return typeof value === 'string' && (letterNames as readonly string[]).includes(value);
+}
+
+/** What decides whether a case has a letter to print (a CaseSnapshot has all of it). */
+export interface LetterFacts {
+  status: string;
+  acknowledgedAt: Date | null;
+  decision: string | null;
+  decidedAt: Date | null;
+  /** The latest review meeting. */
+  review: { victimAttendance: string } | null;
+  outcomeSentAt: Date | null;
+  /** The latest appeal. */
+  appeal: object | null;
+  closedAt: Date | null;
+}
+
+/** Why a letter cannot be printed yet, or null when it can. */
+export function letterMissing(name: LetterName, facts: LetterFacts): string | null {
+  switch (name) {
+    case 'acknowledgement':
+      return facts.acknowledgedAt ? null : 'There is no acknowledgement letter yet: acknowledge the application first.';
+    case 'decision':
+      return facts.decision && facts.decidedAt ? null : 'There is no decision letter yet: decide the threshold first.';
+    case 'invitation':
+      if (!facts.review) return 'There is no invitation letter yet: schedule the review meeting first.';
+      return isVictimAttendance(facts.review.victimAttendance) && victimInvited(facts.review.victimAttendance)
+        ? null
+        : 'There is no invitation letter: the victim was not invited to the review meeting.';
+    case 'outcome':
+      return facts.outcomeSentAt ? null : 'There is no outcome letter yet: send the outcome first.';
+    case 'appeal-acknowledgement':
+      return facts.appeal ? null : 'There is no appeal acknowledgement letter yet: record the appeal first.';
+    case 'closure':
+      return facts.status === 'closed' && facts.closedAt ? null : 'There is no closure letter yet: close the case first.';
+  }
 }
 
 /** Refuses an action inside its transaction: everything it wrote is rolled back. */
@@ -146,6 +192,31 @@ export function caseActionService({ actions, config, onEmailsQueued }: Dependenc
           appealBy: formatLongDate(addWorkingDays(on, council().pcc.appealWithinWorkingDays)),
         };
       }
+      case 'invitation': {
+        // The meeting as it stands (a rescheduled meeting updates the same review).
+        const review = snapshot.review;
+        const scheduledFor = review?.scheduledFor ?? new Date();
+        const attendance: VictimAttendance = isVictimAttendance(review?.victimAttendance) ? review.victimAttendance : 'not-attending';
+        return {
+          ...common(snapshot, recipient, today()),
+          date: formatLongDate(londonDate(scheduledFor)),
+          time: formatLondonTime(scheduledFor),
+          attendance,
+          attendanceLabel: victimAttendanceLabels[attendance],
+          chair: review?.independentChair ?? null,
+          rescheduled: false,
+        };
+      }
+      case 'appeal-acknowledgement': {
+        const appeal = snapshot.appeal;
+        return {
+          ...common(snapshot, recipient, today()),
+          receivedOn: formatLongDate(dayOf(appeal?.receivedAt ?? null)),
+          about: appeal?.about ?? 'outcome',
+        };
+      }
+      case 'closure':
+        return { ...common(snapshot, recipient, dayOf(snapshot.closedAt)), reason: snapshot.closureReason ?? '' };
     }
   }
 
@@ -361,15 +432,10 @@ export function caseActionService({ actions, config, onEmailsQueued }: Dependenc
         await updateDeadline(work);
         if (!victimInvited(input.attendance)) return {};
         const emails = await emailsFor(s, 'review-invitation', 'review-invitation', `Your ASB Case Review meeting ${s.reference}`, (r) => ({
-          ...common(s, r, today()),
-          date: formatLongDate(londonDate(input.scheduledFor)),
-          time: formatLondonTime(input.scheduledFor),
-          attendance: input.attendance,
-          attendanceLabel: victimAttendanceLabels[input.attendance],
-          chair: input.independentChair,
+          ...letterData('invitation', s, r),
           rescheduled: rescheduling,
         }));
-        return { emails };
+        return { emails, letter: letterAddressee(s).hasEmail ? null : 'invitation' };
       });
     },
 
@@ -461,13 +527,9 @@ export function caseActionService({ actions, config, onEmailsQueued }: Dependenc
           'appeal-acknowledgement',
           'appeal-acknowledgement',
           `Your appeal about your ASB Case Review ${s.reference}`,
-          (r) => ({
-            ...common(s, r, today()),
-            receivedOn: formatLongDate(input.receivedOn),
-            about: input.about,
-          }),
+          (r) => letterData('appeal-acknowledgement', s, r),
         );
-        return { emails };
+        return { emails, letter: letterAddressee(s).hasEmail ? null : 'appeal-acknowledgement' };
       });
     },
 
@@ -509,11 +571,11 @@ export function caseActionService({ actions, config, onEmailsQueued }: Dependenc
         await work.audit('closed case', {});
         await updateDeadline(work);
         const s = work.snapshot;
-        const emails = await emailsFor(s, 'closure', 'closure', `Your ASB Case Review ${s.reference} is closed`, (r) => ({
-          ...common(s, r, today()),
-          reason: input.reason,
-        }));
-        return { emails };
+        Object.assign(s, { closedAt: now, closureReason: input.reason });
+        const emails = await emailsFor(s, 'closure', 'closure', `Your ASB Case Review ${s.reference} is closed`, (r) =>
+          letterData('closure', s, r),
+        );
+        return { emails, letter: letterAddressee(s).hasEmail ? null : 'closure' };
       });
     },
 
@@ -549,16 +611,68 @@ export function caseActionService({ actions, config, onEmailsQueued }: Dependenc
     > {
       const snapshot = await actions.find(reference);
       if (!snapshot) return { ok: false, reason: 'not-found' };
-      const missing: Record<LetterName, string | null> = {
-        acknowledgement: snapshot.acknowledgedAt ? null : 'There is no acknowledgement letter yet: acknowledge the application first.',
-        decision: snapshot.decision && snapshot.decidedAt ? null : 'There is no decision letter yet: decide the threshold first.',
-        outcome: snapshot.outcomeSentAt ? null : 'There is no outcome letter yet: send the outcome first.',
-      };
-      const message = missing[name];
+      const message = letterMissing(name, snapshot);
       if (message) return { ok: false, reason: 'refused', message };
       await actions.auditView(snapshot.id, officer.id, `viewed ${name} letter`);
       const addressee = letterAddressee(snapshot);
       return { ok: true, data: { ...letterData(name, snapshot, addressee), address: addressee.address } };
+    },
+
+    /**
+     * The letter asking a partner agency for information (one per request): who the case is about,
+     * the incidents reported, what is asked and by when. Opening it is audited.
+     */
+    async informationRequestLetter(
+      reference: string,
+      officer: ActingOfficer,
+      requestId: string,
+    ): Promise<{ ok: true; agency: string; data: Record<string, unknown> } | { ok: false; reason: 'not-found' }> {
+      const pack = await actions.appealPack(reference);
+      const request = pack?.snapshot.informationRequests.find((r) => r.id === requestId);
+      if (!pack || !request) return { ok: false, reason: 'not-found' };
+      const { snapshot, application } = pack;
+      await actions.auditView(snapshot.id, officer.id, 'viewed information request letter');
+      const victim = snapshot.victim;
+      const agencyLabels: Record<string, string> = {
+        council: 'the council',
+        police: 'the police',
+        landlord: 'the landlord or housing provider',
+      };
+      return {
+        ok: true,
+        agency: request.agency,
+        data: {
+          council: council(),
+          reference: snapshot.reference,
+          name: request.agency,
+          address: [],
+          letterDate: formatLongDate(londonDate(request.requestedAt)),
+          spocName: snapshot.spoc?.name ?? null,
+          agency: request.agency,
+          asked: request.asked ?? '',
+          dueOn: formatLongDate(request.dueOn),
+          thresholdMet: snapshot.decision === 'met',
+          receivedOn: formatLongDate(londonDate(snapshot.receivedAt)),
+          subject: {
+            name: victim?.name ?? '',
+            organisationName: victim?.organisationName ?? null,
+            address: victim?.address ?? [],
+            dateOfBirth: victim?.dateOfBirth ? formatLongDate(victim.dateOfBirth) : null,
+          },
+          incidents: application.incidents.map((incident) => ({
+            when: `${formatLongDate(incident.occurredOn)}${incident.occurredOnApproximate ? ' (approximately)' : ''}`,
+            where: incident.location,
+            what: incident.description,
+            reported:
+              incident.reportedTo
+                .filter((to) => to !== 'none')
+                .map((to) => (to === 'other' ? (incident.reportedToOther ?? 'someone else') : (agencyLabels[to] ?? to)))
+                .join(', ') || 'Not reported',
+            reportedOn: incident.reportedOn ? formatLongDate(incident.reportedOn) : null,
+            reference: incident.reference,
+          })),
+        },
+      };
     },
 
     /** The papers for the PCC: the application, the chronology, the letters and emails, the action plan. */

@@ -4,6 +4,7 @@ import { hasRole, type OfficerRole } from '../../domain/officer-roles.ts';
 import { requireOfficer } from '../../middleware/officer-auth.ts';
 import { administrationRoutes } from './administration.ts';
 import { caseActionRoutes } from './case-actions.ts';
+import { casePrintRoutes } from './case-print.ts';
 import { caseRoutes } from './cases.ts';
 import { dashboardRoutes } from './dashboard.ts';
 import { figuresAdminRoutes } from './figures.ts';
@@ -40,6 +41,7 @@ export function adminRoutes(services: Services): Router {
   router.use(dashboardRoutes(services));
   router.use('/cases', caseRoutes(services));
   router.use('/cases', caseActionRoutes(services));
+  router.use('/cases', casePrintRoutes(services));
   router.use('/paper-applications', paperApplicationRoutes(services));
   router.use(figuresAdminRoutes(services));
   router.use(administrationRoutes(services));
