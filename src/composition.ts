@@ -9,6 +9,7 @@ import { draftRepository } from './data/drafts.ts';
 import { figuresRepository } from './data/figures.ts';
 import { officerRepository } from './data/officers.ts';
 import { outboxRepository } from './data/outbox.ts';
+import { rateLimitStore } from './data/rate-limits.ts';
 import { PrismaSessionStore } from './data/session-store.ts';
 import { OutboxWorker } from './jobs/outbox-worker.ts';
 import type { Logger } from './logger.ts';
@@ -21,6 +22,7 @@ import { caseViewService } from './services/case-view-service.ts';
 import { figuresService } from './services/figures-service.ts';
 import type { Mailer } from './services/mailer.ts';
 import { pdfService } from './services/pdf-service.ts';
+import { rateLimitService } from './services/rate-limit-service.ts';
 import { resumeService } from './services/resume-service.ts';
 
 /**
@@ -65,6 +67,7 @@ export function buildServices(config: Config, database: Database, mailer: Mailer
     administration,
     caseRecords: caseRecordService({ records: caseRecordRepository(database.prisma) }),
     pdf: pdfService({ logger }),
+    rateLimits: rateLimitService({ store: rateLimitStore(database.prisma), limits: config.rateLimits, secret: config.session.secret }),
   };
 }
 

@@ -32,6 +32,15 @@ const envSchema = z
     OUTBOX_WORKER: z.enum(['on', 'off']).default('on'),
     UPLOAD_MAX_MB: z.coerce.number().positive().max(20).default(5),
     COUNCIL_CONFIG_FILE: z.string().optional(),
+    // Rate limits: how many attempts each key may make in its window (the next one gets 429).
+    RATE_LIMIT_SIGN_IN_PER_IP: z.coerce.number().int().positive().default(50),
+    RATE_LIMIT_SIGN_IN_PER_EMAIL: z.coerce.number().int().positive().default(10),
+    RATE_LIMIT_SIGN_IN_MINUTES: z.coerce.number().positive().default(15),
+    RATE_LIMIT_RESUME_LINK_PER_IP: z.coerce.number().int().positive().default(20),
+    RATE_LIMIT_RESUME_LINK_PER_EMAIL: z.coerce.number().int().positive().default(5),
+    RATE_LIMIT_RESUME_LINK_MINUTES: z.coerce.number().positive().default(60),
+    RATE_LIMIT_SUBMISSIONS_PER_IP: z.coerce.number().int().positive().default(20),
+    RATE_LIMIT_SUBMISSIONS_MINUTES: z.coerce.number().positive().default(60),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -73,8 +82,21 @@ export interface Config {
   };
   outbox: { pollMs: number; maxAttempts: number; enabled: boolean };
   uploadMaxBytes: number;
+  rateLimits: RateLimits;
   council: Council;
   logLevel: string;
+}
+
+/** One limit: `points` attempts per key in each window of `windowMs`. */
+export interface RateLimit {
+  points: number;
+  windowMs: number;
+}
+
+export interface RateLimits {
+  signIn: { perIp: RateLimit; perEmail: RateLimit };
+  resumeLink: { perIp: RateLimit; perEmail: RateLimit };
+  submissions: { perIp: RateLimit };
 }
 
 export class ConfigError extends Error {}
@@ -124,8 +146,24 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     outbox: { pollMs: env.OUTBOX_POLL_MS, maxAttempts: env.OUTBOX_MAX_ATTEMPTS, enabled: env.OUTBOX_WORKER === 'on' },
     uploadMaxBytes: Math.round(env.UPLOAD_MAX_MB * 1024 * 1024),
+    rateLimits: rateLimitsFrom(env),
     council: env.COUNCIL_CONFIG_FILE ? loadCouncil(env.COUNCIL_CONFIG_FILE) : southDerbyshire,
     logLevel: env.LOG_LEVEL,
+  };
+}
+
+function rateLimitsFrom(env: z.infer<typeof envSchema>): RateLimits {
+  const limit = (points: number, minutes: number): RateLimit => ({ points, windowMs: Math.round(minutes * 60_000) });
+  return {
+    signIn: {
+      perIp: limit(env.RATE_LIMIT_SIGN_IN_PER_IP, env.RATE_LIMIT_SIGN_IN_MINUTES),
+      perEmail: limit(env.RATE_LIMIT_SIGN_IN_PER_EMAIL, env.RATE_LIMIT_SIGN_IN_MINUTES),
+    },
+    resumeLink: {
+      perIp: limit(env.RATE_LIMIT_RESUME_LINK_PER_IP, env.RATE_LIMIT_RESUME_LINK_MINUTES),
+      perEmail: limit(env.RATE_LIMIT_RESUME_LINK_PER_EMAIL, env.RATE_LIMIT_RESUME_LINK_MINUTES),
+    },
+    submissions: { perIp: limit(env.RATE_LIMIT_SUBMISSIONS_PER_IP, env.RATE_LIMIT_SUBMISSIONS_MINUTES) },
   };
 }
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Services } from '../../composition.ts';
 import type { OfficerRecord } from '../../data/officers.ts';
 import { normaliseForm } from '../../journey/fields.ts';
+import { formValue, rateLimit } from '../../middleware/rate-limit.ts';
 import { noErrors, singleError, type PageErrors } from '../apply/errors.ts';
 
 const credentials = z.object({ email: z.string().min(1).max(254), password: z.string().min(1).max(1000) });
@@ -34,7 +35,27 @@ export function signInRoutes(services: Services): Router {
     renderSignIn(res, {}, noErrors, req.query.expired ? 'You have been signed out. Sign in again to carry on.' : undefined);
   });
 
-  router.post('/sign-in', async (req, res) => {
+  // Counted per IP address and per email typed, before the password is checked: the limit also
+  // covers emails with no account (which never lock) and keeps argon2 from being used to tie up
+  // the server. The page keeps the email typed, never the password.
+  const signInLimit = rateLimit(
+    (req) => services.rateLimits.signIn({ ip: req.ip, email: formValue(req, 'email') }),
+    (req) => ({
+      layout: 'layouts/admin',
+      reason: 'To protect officers’ accounts, there is a limit on how often anyone can try to sign in.',
+      form: {
+        action: '/admin/sign-in',
+        fields: [
+          { id: 'email', name: 'email', type: 'email', label: 'Email address', value: formValue(req, 'email'), autocomplete: 'username' },
+          { id: 'password', name: 'password', type: 'password', label: 'Password', autocomplete: 'current-password' },
+        ],
+        button: 'Sign in',
+      },
+      help: 'If you cannot wait, ask your administrator to check your account.',
+    }),
+  );
+
+  router.post('/sign-in', signInLimit, async (req, res) => {
     const values = normaliseForm(req.body, { single: ['email'] }) as Record<string, string>;
     const parsed = credentials.safeParse({ email: values.email, password: typeof req.body?.password === 'string' ? req.body.password : '' });
     if (!parsed.success) return renderSignIn(res, values, singleError('email', 'Enter your email address and password'));

@@ -3,6 +3,7 @@ import type { Services } from '../../composition.ts';
 import type { DraftRecord } from '../../data/drafts.ts';
 import { IncompleteApplicationError } from '../../journey/application.ts';
 import { declarationSchema } from '../../journey/schemas.ts';
+import { rateLimit } from '../../middleware/rate-limit.ts';
 import { contextFor, emptyAnswers, journeyProgress, readForm, steps, type FormStep } from '../../journey/steps.ts';
 import { checkAnswersSections } from './check-answers-presenter.ts';
 import { noErrors, pageErrors, singleError, type PageErrors } from './errors.ts';
@@ -130,7 +131,22 @@ export function applyRoutes(services: Services, mount: JourneyMount = residentMo
     });
   }
 
-  router.post('/check-answers', async (req, res) => {
+  // Residents' applications, per IP address, so a script cannot flood the officers with cases.
+  // Officers entering paper applications (the assisted mount) are signed in and not limited.
+  const submissionLimit = mount.assisted
+    ? []
+    : [
+        rateLimit(
+          (req) => services.rateLimits.submission({ ip: req.ip }),
+          () => ({
+            reason: 'There is a limit on how many applications can be sent from one place in a short time.',
+            saved: 'Your answers have been saved. Nothing you have typed has been lost.',
+            link: { href: `${base}/check-answers`, text: 'Go back to check your answers' },
+          }),
+        ),
+      ];
+
+  router.post('/check-answers', ...submissionLimit, async (req, res) => {
     const key = typeof req.body?.submissionKey === 'string' ? req.body.submissionKey : '';
     const alreadySubmitted = req.session.submittedDraftIds?.includes(key) ?? false;
     const draft = alreadySubmitted ? await applications.findDraft(key) : await currentDraft(services, req, mount);

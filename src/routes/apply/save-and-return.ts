@@ -2,6 +2,7 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../composition.ts';
 import { emailField, normaliseForm } from '../../journey/fields.ts';
+import { formValue, rateLimit } from '../../middleware/rate-limit.ts';
 import { currentDraft, firstIncompletePath } from './draft-guard.ts';
 import { residentMount } from './journey-mount.ts';
 import { noErrors, pageErrors, type PageErrors } from './errors.ts';
@@ -29,7 +30,24 @@ export function saveAndReturnRoutes(services: Services): Router {
     render(res, { email: typeof known === 'string' ? known : '' }, noErrors);
   });
 
-  router.post('/save-and-return', async (req, res) => {
+  // Each request sends an email: limited per IP and per address, so nobody can flood an inbox.
+  const resumeLinkLimit = rateLimit(
+    (req) => services.rateLimits.resumeLink({ ip: req.ip, email: formValue(req, 'email') }),
+    (req) => ({
+      reason: 'To stop anyone’s inbox being filled with emails, there is a limit on how many links we send.',
+      saved: 'Your answers so far have been saved.',
+      form: {
+        action: '/apply/save-and-return',
+        fields: [
+          { id: 'email', name: 'email', type: 'email', label: 'Email address', value: formValue(req, 'email'), autocomplete: 'email' },
+        ],
+        button: 'Send me a link',
+      },
+      link: { href: '/apply', text: 'Go back to your application' },
+    }),
+  );
+
+  router.post('/save-and-return', resumeLinkLimit, async (req, res) => {
     const draft = await currentDraft(services, req, residentMount);
     if (!draft) return res.redirect(303, '/apply/who-is-applying');
     const values = normaliseForm(req.body, { single: ['email'] }) as Record<string, string>;
