@@ -10,6 +10,7 @@ import { figuresRepository } from './data/figures.ts';
 import { officerRepository } from './data/officers.ts';
 import { outboxRepository } from './data/outbox.ts';
 import { rateLimitStore } from './data/rate-limits.ts';
+import { retentionRepository } from './data/retention.ts';
 import { PrismaSessionStore } from './data/session-store.ts';
 import { OutboxWorker } from './jobs/outbox-worker.ts';
 import type { Logger } from './logger.ts';
@@ -23,6 +24,7 @@ import { figuresService } from './services/figures-service.ts';
 import type { Mailer } from './services/mailer.ts';
 import { pdfService } from './services/pdf-service.ts';
 import { rateLimitService } from './services/rate-limit-service.ts';
+import { retentionService } from './services/retention-service.ts';
 import { resumeService } from './services/resume-service.ts';
 
 /**
@@ -41,6 +43,7 @@ export function buildServices(config: Config, database: Database, mailer: Mailer
   // From here on, `config.council` is the council's settings as an administrator last saved them
   // (the environment's values where nothing was saved).
   const live = withLiveCouncil(config, () => administration.councilSettings.current());
+  const rateLimits = rateLimitService({ store: rateLimitStore(database.prisma), limits: config.rateLimits, secret: config.session.secret });
 
   return {
     config: live,
@@ -67,7 +70,17 @@ export function buildServices(config: Config, database: Database, mailer: Mailer
     administration,
     caseRecords: caseRecordService({ records: caseRecordRepository(database.prisma) }),
     pdf: pdfService({ logger }),
-    rateLimits: rateLimitService({ store: rateLimitStore(database.prisma), limits: config.rateLimits, secret: config.session.secret }),
+    rateLimits,
+    retention: retentionService({
+      retention: retentionRepository(database.prisma),
+      // Read from the database each run: another instance's administrator may have changed it.
+      retentionMonths: async () => {
+        await administration.councilSettings.load();
+        return administration.councilSettings.current().retentionMonths;
+      },
+      forgetExpiredCounters: (now) => rateLimits.sweepExpired(now),
+      logger,
+    }),
   };
 }
 

@@ -35,6 +35,8 @@ if (config.database.kind === 'pglite' && config.env !== 'production' && !(await 
   console.log(`\nDemo administrator created (embedded database only). Sign in at ${config.baseUrl}/admin/sign-in\n  email:    admin@localhost\n  password: ${password}   (shown once)\n`);
 }
 
+// The worker's jobs run where the outbox worker runs: sending emails, and the daily retention job.
+const retention = config.outbox.enabled ? services.retention.startDaily() : null;
 if (config.outbox.enabled) services.outboxWorker.start();
 const server = app.listen(config.port, () => {
   logger.info(
@@ -51,7 +53,7 @@ async function shutdown(signal: string): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   const forceAfter = setTimeout(() => server.closeAllConnections(), 10_000);
-  await Promise.all([closed, services.outboxWorker.stop()]);
+  await Promise.all([closed, services.outboxWorker.stop(), retention?.stop()]);
   clearTimeout(forceAfter);
   mailer.close();
   await database.close();

@@ -1,5 +1,7 @@
 // `npm run worker`: the outbox worker on its own (for deployments that run web instances with
-// OUTBOX_WORKER=off and a separate worker process). Stops cleanly on SIGTERM.
+// OUTBOX_WORKER=off and a separate worker process), and the daily retention job. Stops cleanly on
+// SIGTERM.
+import { buildServices } from '../composition.ts';
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../data/database.ts';
 import { migrate } from '../data/migrate.ts';
@@ -19,10 +21,12 @@ const worker = new OutboxWorker(outboxRepository(database.prisma), mailer, logge
 });
 worker.start();
 logger.info({ worker: worker.id, mail: mailer.describe() }, 'outbox worker started');
+// Anonymises cases past the council's retention period, soon after start and then daily.
+const retention = buildServices(config, database, mailer, logger).retention.startDaily();
 
 const stop = async (signal: string) => {
   logger.info({ signal }, 'outbox worker stopping');
-  await worker.stop();
+  await Promise.all([worker.stop(), retention.stop()]);
   mailer.close();
   await database.close();
   process.exit(0);
