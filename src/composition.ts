@@ -12,6 +12,7 @@ import { outboxRepository } from './data/outbox.ts';
 import { rateLimitStore } from './data/rate-limits.ts';
 import { retentionRepository } from './data/retention.ts';
 import { PrismaSessionStore } from './data/session-store.ts';
+import { subjectAccessRepository } from './data/subject-access.ts';
 import { OutboxWorker } from './jobs/outbox-worker.ts';
 import type { Logger } from './logger.ts';
 import { administrationService } from './services/administration-service.ts';
@@ -26,6 +27,7 @@ import { pdfService } from './services/pdf-service.ts';
 import { rateLimitService } from './services/rate-limit-service.ts';
 import { retentionService } from './services/retention-service.ts';
 import { resumeService } from './services/resume-service.ts';
+import { subjectAccessService } from './services/subject-access-service.ts';
 
 /**
  * The one composition root: database -> repositories -> services. Its return type is the
@@ -81,6 +83,7 @@ export function buildServices(config: Config, database: Database, mailer: Mailer
       forgetExpiredCounters: (now) => rateLimits.sweepExpired(now),
       logger,
     }),
+    subjectAccess: subjectAccessService({ repository: subjectAccessRepository(database.prisma), councilName: () => live.council.name }),
   };
 }
 

@@ -26,6 +26,7 @@ const accessRules: ReadonlyArray<{ pattern: string; access: Access }> = [
   { pattern: '/admin/signed-out', access: 'open' },
   // More than an ASB officer.
   { pattern: '/admin/audit/**', access: 'manager' },
+  { pattern: '/admin/subject-access/**', access: 'manager' },
   { pattern: '/admin/officers/**', access: 'administrator' },
   { pattern: '/admin/settings/**', access: 'administrator' },
   { pattern: '/admin/figures/historic/**', access: 'administrator' },
@@ -155,6 +156,9 @@ describe('access to the officers’ area', () => {
       'GET /admin/officers/:id',
       'POST /admin/settings',
       'GET /admin/audit',
+      'GET /admin/subject-access',
+      'POST /admin/subject-access',
+      'POST /admin/subject-access/download',
     ]) {
       expect(found).toContain(expected);
     }

@@ -1,7 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import type { Services } from '../../composition.ts';
 import { hasRole, type OfficerRole } from '../../domain/officer-roles.ts';
-import { requireOfficer } from '../../middleware/officer-auth.ts';
+import { requireOfficer, requireRole } from '../../middleware/officer-auth.ts';
 import { administrationRoutes } from './administration.ts';
 import { caseActionRoutes } from './case-actions.ts';
 import { casePrintRoutes } from './case-print.ts';
@@ -10,6 +10,7 @@ import { dashboardRoutes } from './dashboard.ts';
 import { figuresAdminRoutes } from './figures.ts';
 import { paperApplicationRoutes } from './paper-applications.ts';
 import { signInRoutes } from './sign-in.ts';
+import { subjectAccessRoutes } from './subject-access.ts';
 
 /** The officers' menu; each item shows only to the roles that can open it. */
 export const adminNavigation: Array<{ href: string; text: string; role: OfficerRole }> = [
@@ -19,6 +20,7 @@ export const adminNavigation: Array<{ href: string; text: string; role: OfficerR
   { href: '/admin/failed-emails', text: 'Failed emails', role: 'officer' },
   { href: '/admin/figures', text: 'Figures', role: 'officer' },
   { href: '/admin/audit', text: 'Audit trail', role: 'manager' },
+  { href: '/admin/subject-access', text: 'Subject access', role: 'manager' },
   { href: '/admin/officers', text: 'Officers', role: 'administrator' },
   { href: '/admin/settings', text: 'Settings', role: 'administrator' },
 ];
@@ -45,6 +47,9 @@ export function adminRoutes(services: Services): Router {
   router.use('/paper-applications', paperApplicationRoutes(services));
   router.use(figuresAdminRoutes(services));
   router.use(administrationRoutes(services));
+  // Everything about one person across every case at once: more than an ASB officer's casework
+  // needs, so managers (and administrators) only, like the audit trail.
+  router.use('/subject-access', requireRole('manager'), subjectAccessRoutes(services));
 
   return router;
 }
