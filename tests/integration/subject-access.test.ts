@@ -29,6 +29,11 @@ beforeAll(async () => {
   await smtp.start();
   await db.connect();
   portal = createTestApp({ smtp, worker: false, env: { OFFICER_MFA: 'optional' } });
+  // One manager, signed in once: each test empties the cases (and the audit trail) only.
+  await truncateAll();
+  managerId = (await createOfficer(portal, 'manager')).id;
+  manager = visitor(portal.app);
+  await signIn(manager, 'manager@council.test');
 });
 afterAll(async () => {
   await Promise.all([portal.close(), db.end()]);
@@ -36,10 +41,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await truncateAll();
-  managerId = (await createOfficer(portal, 'manager')).id;
-  manager = visitor(portal.app);
-  await signIn(manager, 'manager@council.test');
+  await query('TRUNCATE "case", audit_entry, outbox_message, draft, upload CASCADE');
   const prisma = portal.database.prisma;
   samApplies = await insertCase(prisma, {
     status: 'acknowledged',
