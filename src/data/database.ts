@@ -30,14 +30,36 @@ export function openDatabase(database: Config['database']): Database {
 }
 
 function openPostgres(url: string): Database {
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // Postgres can drop any connection at any moment (a restart, a failover, pg_terminate_backend).
+  // pg reports that as an 'error' event on the client, and an 'error' event nobody listens to
+  // crashes the process. pg-pool listens only while a client is idle, and the Prisma adapter only
+  // once its transaction has the client: a termination that arrives in the same network read as
+  // the previous query's reply, just as the client passes from one to the other, finds neither.
+  // Every client gets a listener of its own from the start. Nothing else changes: the query in
+  // flight still fails (the resident gets the "try again" page) and the pool discards the client.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
+  pool.on('error', () => undefined); // an idle client lost: pg-pool has already discarded it
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   // One dedicated connection for migrations and maintenance: BEGIN/COMMIT and the advisory lock
   // must all run on the same connection.
   let client: pg.Client | null = null;
   const connection = async (): Promise<pg.Client> => {
     if (!client) {
-      client = new pg.Client({ connectionString: url });
-      await client.connect();
+      const fresh = new pg.Client({ connectionString: url });
+      // This connection sits idle after the start-up migration. When Postgres drops it (a restart,
+      // a failover, pg_terminate_backend) pg emits 'error' on the client; with no listener that
+      // crashes the whole process. Forget the dead connection instead: the next use opens another,
+      // and the query that was running (if any) still rejects to its caller.
+      const forget = () => {
+        if (client === fresh) client = null;
+      };
+      fresh.on('error', forget);
+      fresh.on('end', forget);
+      await fresh.connect();
+      client = fresh;
     }
     return client;
   };
@@ -65,6 +87,7 @@ function openPostgres(url: string): Database {
     kind: 'postgres',
     async close() {
       await prisma.$disconnect();
+      await pool.end();
       await client?.end();
     },
   };

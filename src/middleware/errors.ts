@@ -21,7 +21,20 @@ interface HttpishError {
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
-    if (res.headersSent) return next(error);
+    if (res.headersSent) {
+      // An error once the page is on its way: express-session reports a failed save or touch of
+      // the session like this while it finishes writing the page (the database dropped out just
+      // then). Express's default handler would destroy the socket, and the resident would see a
+      // connection reset instead of a good page. Let the response finish; cut it off only if
+      // nothing ends it soon.
+      logger.error({ err: error, reqId: req.id }, 'error after the response had started');
+      if (!res.writableFinished) {
+        const cutOff = setTimeout(() => res.destroy(), 2_000);
+        cutOff.unref();
+        res.once('close', () => clearTimeout(cutOff));
+      }
+      return;
+    }
     const e = (error ?? {}) as HttpishError;
     const status = e.status ?? e.statusCode ?? 500;
     if (e.code === 'EBADCSRFTOKEN') {
@@ -34,6 +47,16 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return res.status(status).render('errors/not-found', { title: 'Page not found' });
     }
     logger.error({ err: error, reqId: req.id }, 'request failed');
-    res.status(500).render('errors/problem', { title: 'Sorry, there is a problem with the service' });
+    res
+      .status(500)
+      .render('errors/problem', { title: 'Sorry, there is a problem with the service' }, (renderError: Error | null, html: string) => {
+        if (renderError) return next(renderError);
+        // The session stays as it was before this failed request: nothing of it is saved. The
+        // failure is often the database itself, and express-session would otherwise write the
+        // session as this page ends, fail again, and report that past every handler to Express,
+        // which then resets the connection (the resident would never see this page).
+        delete (req as { session?: unknown }).session;
+        res.send(html);
+      });
   };
 }

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Services } from '../../composition.ts';
 import type { DraftRecord } from '../../data/drafts.ts';
+import type { Confirmation } from '../../services/application-service.ts';
 import { IncompleteApplicationError } from '../../journey/application.ts';
 import { declarationSchema } from '../../journey/schemas.ts';
 import { rateLimit } from '../../middleware/rate-limit.ts';
@@ -33,6 +34,13 @@ export function applyRoutes(services: Services, mount: JourneyMount = residentMo
   });
 
   router.get('/', async (req, res) => {
+    // "Go back to your application" (on the "try again" page) after a submission whose case was
+    // committed but whose session was not saved: the case it made, not a blank form to send again.
+    const inSession = req.session[mount.sessionKey];
+    const sent = inSession ? await applications.findDraft(inSession) : null;
+    if (sent?.submittedCaseId) {
+      return showCase(req, res, sent.id, await applications.submit(sent, new Date(), mount.assisted ? req.officer : undefined));
+    }
     const draft = await currentDraft(services, req, mount);
     res.redirect(303, draft ? firstIncompletePath(mount, draft) : mount.startPath);
   });
@@ -148,25 +156,34 @@ export function applyRoutes(services: Services, mount: JourneyMount = residentMo
 
   router.post('/check-answers', ...submissionLimit, async (req, res) => {
     const key = typeof req.body?.submissionKey === 'string' ? req.body.submissionKey : '';
-    const alreadySubmitted = req.session.submittedDraftIds?.includes(key) ?? false;
-    const draft = alreadySubmitted ? await applications.findDraft(key) : await currentDraft(services, req, mount);
-    if (!draft || draft.id !== key) return res.redirect(303, base);
+    // This browser's own draft: the one in progress or one it sent. A draft still "in progress" in
+    // the session may have been sent already: its case was committed but the session could not be
+    // saved after (the database failed just then) and the resident was told to try again. Trying
+    // again shows the case that submission made.
+    const ownDraft = req.session[mount.sessionKey] === key || (req.session.submittedDraftIds?.includes(key) ?? false);
+    const draft = ownDraft ? await applications.findDraft(key) : null;
+    if (!draft) return res.redirect(303, base);
+    const alreadySubmitted = draft.submittedCaseId !== null;
     const parsed = declarationSchema().safeParse({ declaration: req.body?.declaration, submissionKey: key });
     if (!parsed.success && !alreadySubmitted) {
       return renderCheckAnswers(res, draft, pageErrors(parsed.error, ['declaration']));
     }
     try {
-      const confirmation = await applications.submit(draft, new Date(), mount.assisted ? req.officer : undefined);
-      req.session.submittedDraftIds = [...(req.session.submittedDraftIds ?? []), draft.id].slice(-5);
-      delete req.session[mount.sessionKey];
-      if (mount.assisted) return res.redirect(303, `/admin/cases/${confirmation.reference}`);
-      req.session.confirmation = confirmation;
-      res.redirect(303, '/apply/confirmation');
+      showCase(req, res, draft.id, await applications.submit(draft, new Date(), mount.assisted ? req.officer : undefined));
     } catch (error) {
       if (error instanceof IncompleteApplicationError) return res.redirect(303, `${base}/${error.firstIncomplete}`);
       throw error;
     }
   });
+
+  /** Remembers that this browser sent the draft, and shows the case it made. */
+  function showCase(req: Request, res: Response, draftId: string, confirmation: Confirmation) {
+    req.session.submittedDraftIds = [...(req.session.submittedDraftIds ?? []), draftId].slice(-5);
+    delete req.session[mount.sessionKey];
+    if (mount.assisted) return res.redirect(303, `/admin/cases/${confirmation.reference}`);
+    req.session.confirmation = confirmation;
+    res.redirect(303, '/apply/confirmation');
+  }
 
   router.get('/confirmation', (req, res) => {
     const confirmation = req.session.confirmation;

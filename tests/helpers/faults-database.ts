@@ -1,0 +1,82 @@
+// Breaking the database under a running portal: a separate connection terminates every other
+// backend of the test database (pg_terminate_backend), again and again, as a failover, a restart
+// of Postgres or a connection-killing proxy would.
+import pg from 'pg';
+import { query, testDatabaseUrl } from './database.ts';
+
+export class BackendKiller {
+  /** Backends terminated so far. */
+  killed = 0;
+  /** Rounds of killing so far. */
+  rounds = 0;
+  private client: pg.Client | null = null;
+  private loop: Promise<void> | null = null;
+  private stopping = false;
+
+  /**
+   * Every `everyMs` until `stop()`, terminates `perRound` of the database's other client backends
+   * (chosen at random; all of them when `perRound` is 0).
+   */
+  async start(everyMs: number, perRound = 0): Promise<void> {
+    const client = new pg.Client({ connectionString: testDatabaseUrl });
+    client.on('error', () => undefined);
+    await client.connect();
+    this.client = client;
+    this.stopping = false;
+    this.loop = (async () => {
+      while (!this.stopping) {
+        const { rows } = await client.query<{ killed: number }>(
+          `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS killed
+             FROM (SELECT pid FROM pg_stat_activity
+                    WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+                    ORDER BY random() LIMIT $1) AS victims`,
+          [perRound > 0 ? perRound : null],
+        );
+        this.killed += rows[0]?.killed ?? 0;
+        this.rounds += 1;
+        await new Promise((resolve) => setTimeout(resolve, everyMs));
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.loop?.catch(() => undefined);
+    this.loop = null;
+    await this.client?.end().catch(() => undefined);
+    this.client = null;
+  }
+}
+
+/** A case that is missing any part a submission writes, by submission key, with what it has. */
+export interface IncompleteCase {
+  submission_key: string;
+  incidents: number;
+  people: number;
+  statuses: number;
+  audits: number;
+  emails: number;
+  draft_linked: boolean;
+}
+
+/**
+ * Every case whose parts are not all there: its incidents (`incidents` each), the victim, the
+ * first status, the audit entry, the two outbox emails, and its draft marked as submitted.
+ */
+export async function incompleteCases(incidents: number): Promise<IncompleteCase[]> {
+  return query<IncompleteCase>(
+    `SELECT c.submission_key,
+            (SELECT count(*)::int FROM incident i WHERE i.case_id = c.id) AS incidents,
+            (SELECT count(*)::int FROM person p WHERE p.case_id = c.id) AS people,
+            (SELECT count(*)::int FROM status_change s WHERE s.case_id = c.id) AS statuses,
+            (SELECT count(*)::int FROM audit_entry a WHERE a.case_id = c.id) AS audits,
+            (SELECT count(*)::int FROM outbox_message o WHERE o.case_id = c.id) AS emails,
+            EXISTS (SELECT 1 FROM draft d WHERE d.id::text = c.submission_key AND d.submitted_case_id = c.id) AS draft_linked
+       FROM "case" c`,
+  ).then((rows) =>
+    rows.filter(
+      (row) =>
+        row.incidents !== incidents || row.people !== 1 || row.statuses !== 1 || row.audits !== 1 || row.emails !== 2 || !row.draft_linked,
+    ),
+  );
+}
