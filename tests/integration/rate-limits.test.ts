@@ -76,6 +76,10 @@ describe('officer sign-in', () => {
     expect(fourth.text).toMatch(/id="email" name="email" type="email" value="Officer@Council.test"/);
     expect(fourth.text).toMatch(/id="password" name="password" type="password" value=""/);
     expect(fourth.text).not.toContain(officerPassword);
+    // The refusal is in the log (route and status), without the email typed.
+    const logs = portal.logs.join('');
+    expect(logs).toContain('"route":"/admin/sign-in","status":429');
+    expect(logs.toLowerCase()).not.toContain('officer@council.test');
     // Another officer's email from the same addresses is not affected.
     expect((await signIn(portal, 'someone-else@council.test', 'a wrong password 1', '203.0.113.1')).status).toBe(400);
   });
