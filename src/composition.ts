@@ -64,7 +64,7 @@ export function buildServices(config: Config, database: Database, mailer: Mailer
     },
     applications: applicationService({ drafts, cases, config: live, onEmailsQueued }),
     resume: resumeService({ drafts, outbox, config: live, onEmailsQueued }),
-    figures: figuresService({ figures: figuresRepository(database.prisma) }),
+    figures: figuresService({ figures: figuresRepository(database.prisma), cacheSeconds: config.figuresCacheSeconds }),
     auth,
     // One line per area of the officers' work; each builds its repository and service.
     caseViews: caseViewService({ queries: caseQueryRepository(database.prisma), config: live }),

@@ -41,6 +41,8 @@ const envSchema = z
     RATE_LIMIT_RESUME_LINK_MINUTES: z.coerce.number().positive().default(60),
     RATE_LIMIT_SUBMISSIONS_PER_IP: z.coerce.number().int().positive().default(20),
     RATE_LIMIT_SUBMISSIONS_MINUTES: z.coerce.number().positive().default(60),
+    // How long the published figures' monthly counts are kept before they are counted again.
+    FIGURES_CACHE_SECONDS: z.coerce.number().int().min(0).default(60),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -83,6 +85,8 @@ export interface Config {
   outbox: { pollMs: number; maxAttempts: number; enabled: boolean };
   uploadMaxBytes: number;
   rateLimits: RateLimits;
+  /** Seconds the published figures' monthly counts are served before they are counted again (0: every request). */
+  figuresCacheSeconds: number;
   council: Council;
   logLevel: string;
 }
@@ -147,6 +151,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     outbox: { pollMs: env.OUTBOX_POLL_MS, maxAttempts: env.OUTBOX_MAX_ATTEMPTS, enabled: env.OUTBOX_WORKER === 'on' },
     uploadMaxBytes: Math.round(env.UPLOAD_MAX_MB * 1024 * 1024),
     rateLimits: rateLimitsFrom(env),
+    figuresCacheSeconds: env.FIGURES_CACHE_SECONDS,
     council: env.COUNCIL_CONFIG_FILE ? loadCouncil(env.COUNCIL_CONFIG_FILE) : southDerbyshire,
     logLevel: env.LOG_LEVEL,
   };

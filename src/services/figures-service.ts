@@ -1,15 +1,49 @@
 import { stringify } from 'csv-stringify/sync';
+import { LRUCache } from 'lru-cache';
 import type { FiguresRepository } from '../data/figures.ts';
 import { londonDate } from '../domain/calendar-date.ts';
-import { figureKeys, figureLabels, figuresForMonth, publishedYears, type Figures, type YearFigures } from '../domain/figures.ts';
+import {
+  figureKeys,
+  figureLabels,
+  figuresForMonth,
+  publishedYears,
+  type Figures,
+  type MonthlyCounts,
+  type YearFigures,
+} from '../domain/figures.ts';
 import { monthsOf, parseFinancialYear, type FinancialYear } from '../domain/financial-year.ts';
 
-/** The yearly figures for the public page and its CSV, the officers' view by month, historic years. */
-export function figuresService(deps: { figures: FiguresRepository }) {
+/**
+ * The yearly figures for the public page and its CSV, the officers' view by month, historic years.
+ *
+ * Counting every case's events by month reads whole tables (seconds at a million cases), and the
+ * published figures are a yearly return: so the monthly counts are kept for `cacheSeconds` and then
+ * refreshed in the background while the last counts are still served (stale-while-revalidate, one
+ * refresh at a time: lru-cache's fetch). At most `cacheSeconds` after a change the page shows it;
+ * 0 counts afresh on every request. Historic figures are small and always read afresh.
+ */
+export function figuresService(deps: { figures: FiguresRepository; cacheSeconds: number }) {
   const { figures } = deps;
+  const cache =
+    deps.cacheSeconds > 0
+      ? new LRUCache<'monthly', MonthlyCounts>({
+          max: 1,
+          ttl: deps.cacheSeconds * 1000,
+          allowStale: true,
+          noDeleteOnStaleGet: true,
+          allowStaleOnFetchRejection: true,
+          fetchMethod: () => figures.monthlyCounts(),
+        })
+      : null;
+
+  async function monthlyCounts(): Promise<MonthlyCounts> {
+    if (!cache) return figures.monthlyCounts();
+    const counts = await cache.fetch('monthly');
+    return counts ?? figures.monthlyCounts();
+  }
 
   async function years(now: Date): Promise<YearFigures[]> {
-    const [counts, historic] = await Promise.all([figures.monthlyCounts(), figures.historic()]);
+    const [counts, historic] = await Promise.all([monthlyCounts(), figures.historic()]);
     const entered = historic.flatMap((row) => {
       const year = parseFinancialYear(row.financialYear);
       return year ? [{ year, figures: row.figures }] : [];
@@ -31,7 +65,7 @@ export function figuresService(deps: { figures: FiguresRepository }) {
     },
 
     async byMonth(year: FinancialYear): Promise<Array<{ month: string; figures: Figures }>> {
-      const counts = await figures.monthlyCounts();
+      const counts = await monthlyCounts();
       return monthsOf(year).map((month) => ({ month, figures: figuresForMonth(counts, month) }));
     },
 

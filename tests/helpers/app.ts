@@ -37,6 +37,8 @@ export function createTestApp(options: { smtp: TestSmtpServer; env?: Record<stri
     SESSION_SECRET: 'test-session-secret-that-is-long-enough-123',
     UPLOAD_MAX_MB: '1',
     LOG_LEVEL: 'info',
+    // Tests read the figures right after changing cases; the cache has its own unit test.
+    FIGURES_CACHE_SECONDS: '0',
     ...options.env,
   });
   const logs: string[] = [];

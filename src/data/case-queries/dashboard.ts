@@ -6,7 +6,8 @@ import { londonMidnight } from './london-midnight.ts';
  * The officers' dashboard: how many cases wait at each step, and the first few of each.
  *
  * Raw SQL (tagged templates: every value is a bound parameter) so the queries stay in shapes the
- * indexes serve: case(status, received_at), case(next_deadline_on, id).
+ * indexes serve: case(status, acknowledgement_due_on, received_at, id), case(status, next_deadline_on,
+ * received_at, id), review(case_id, created_at, scheduled_for).
  */
 
 export interface DashboardCaseRow {
@@ -67,9 +68,9 @@ export function dashboardQueries(prisma: PrismaClient) {
     },
 
     /**
-     * The first few cases of a dashboard section, most urgent first. The cases at one open status
-     * are the backlog, a few thousand at most, so they are gathered first (MATERIALIZED) and then
-     * sorted: otherwise the planner may walk a date index through every closed case to find them.
+     * The first few cases of a dashboard section, most urgent first. Each list reads one status
+     * in the order it shows it, so an index on (status, due date, received_at, id) stops after
+     * `limit` rows however many cases there are.
      */
     async dashboardCases(section: DashboardSection, today: IsoDate, reviewDays: number, limit: number): Promise<DashboardCaseRow[]> {
       const select = Prisma.sql`SELECT c.id::text AS id, c.reference, c.received_at`;
@@ -88,13 +89,13 @@ export function dashboardQueries(prisma: PrismaClient) {
               ? Prisma.sql`AND c.acknowledgement_due_on < ${today}::date`
               : Prisma.empty;
         rows = await prisma.$queryRaw<RawDashboardRow[]>`
-          WITH c AS MATERIALIZED (SELECT c.id, c.reference, c.received_at, c.acknowledgement_due_on, c.next_deadline_on FROM "case" c WHERE c.status = 'received' ${extra})
-          ${select}, c.acknowledgement_due_on::text AS due_on FROM c ORDER BY c.acknowledgement_due_on, c.received_at, c.id LIMIT ${limit}::int`;
+          ${select}, c.acknowledgement_due_on::text AS due_on FROM "case" c WHERE c.status = 'received' ${extra}
+          ORDER BY c.acknowledgement_due_on, c.received_at, c.id LIMIT ${limit}::int`;
       } else {
         const status = section === 'decisions' ? 'acknowledged' : section === 'outcomes' ? 'review_held' : 'appeal_received';
         rows = await prisma.$queryRaw<RawDashboardRow[]>`
-          WITH c AS MATERIALIZED (SELECT c.id, c.reference, c.received_at, c.acknowledgement_due_on, c.next_deadline_on FROM "case" c WHERE c.status = ${status}::"CaseStatus")
-          ${select}, c.next_deadline_on::text AS due_on FROM c ORDER BY c.next_deadline_on ASC NULLS LAST, c.received_at, c.id LIMIT ${limit}::int`;
+          ${select}, c.next_deadline_on::text AS due_on FROM "case" c WHERE c.status = ${status}::"CaseStatus"
+          ORDER BY c.next_deadline_on ASC NULLS LAST, c.received_at, c.id LIMIT ${limit}::int`;
       }
       return rows.map((row) => ({ id: row.id, reference: row.reference, receivedAt: row.received_at, dueOn: row.due_on }));
     },
