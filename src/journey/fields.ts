@@ -23,7 +23,18 @@ export function choice<const T extends readonly [string, ...string[]]>(values: T
   return z.enum(values, { error: () => message });
 }
 
-const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/**
+ * Ticked checkboxes: only the values the page offers. Anything else can only come from a tampered
+ * form, and would otherwise be stored in the draft and shown on check your answers.
+ */
+export function choices<const T extends readonly [string, ...string[]]>(values: T, message: string) {
+  return z.array(z.enum(values, { error: () => message }));
+}
+
+// One @, a dot in the domain, and none of the characters that mean something else in an email
+// header: the address goes to nodemailer's address parser, which reads <...> as the real address,
+// commas and semicolons as a list of recipients and quotes and brackets as a display name.
+const emailPattern = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
 export function emailField(options: { required: string | null; invalid: string }) {
   return z
     .string()
@@ -63,9 +74,7 @@ export interface DateParts {
   year: string;
 }
 
-export type DateCheck =
-  | { ok: true; iso: string | null }
-  | { ok: false; message: string; parts: Array<'day' | 'month' | 'year'> };
+export type DateCheck = { ok: true; iso: string | null } | { ok: false; message: string; parts: Array<'day' | 'month' | 'year'> };
 
 /**
  * The GOV.UK date input rules: say which part is missing, reject dates that do not exist, and
@@ -78,7 +87,9 @@ export function checkDate(
   const { label } = options;
   const filled = (['day', 'month', 'year'] as const).filter((key) => parts[key] !== '');
   if (filled.length === 0) {
-    return options.required ? { ok: false, message: `Enter ${lowerFirst(label)}`, parts: ['day', 'month', 'year'] } : { ok: true, iso: null };
+    return options.required
+      ? { ok: false, message: `Enter ${lowerFirst(label)}`, parts: ['day', 'month', 'year'] }
+      : { ok: true, iso: null };
   }
   const missing = (['day', 'month', 'year'] as const).filter((key) => parts[key] === '');
   if (missing.length > 0) {
@@ -88,7 +99,9 @@ export function checkDate(
   const month = Number(parts.month);
   const year = Number(parts.year);
   if (![day, month, year].every(Number.isInteger) || !/^\d{4}$/.test(parts.year)) {
-    const bad = (['day', 'month', 'year'] as const).filter((key) => !/^\d+$/.test(parts[key]) || (key === 'year' && !/^\d{4}$/.test(parts[key])));
+    const bad = (['day', 'month', 'year'] as const).filter(
+      (key) => !/^\d+$/.test(parts[key]) || (key === 'year' && !/^\d{4}$/.test(parts[key])),
+    );
     return { ok: false, message: `${label} must be a real date`, parts: bad.length ? bad : ['day', 'month', 'year'] };
   }
   const date = new Date(Date.UTC(year, month - 1, day));
@@ -104,6 +117,15 @@ export function checkDate(
 
 function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+/**
+ * One box of a date input, as typed. Four characters hold any real day, month or year (checkDate
+ * says which are real); anything longer is not a date, and must not be kept in a draft, where the
+ * raw answers are stored, even when the date is not needed (an unreported incident's report date).
+ */
+export function datePartField(label: string) {
+  return z.string().max(4, `${label} must be a real date`);
 }
 
 export function dateParts(values: Record<string, unknown>, prefix: string): DateParts {
@@ -129,15 +151,19 @@ export function normaliseForm(body: unknown, fields: { single: readonly string[]
   for (const field of fields.multiple ?? []) {
     const raw = source[field];
     const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-    values[field] = list.filter((item): item is string => typeof item === 'string').map(cleanText).filter(Boolean);
+    values[field] = list
+      .filter((item): item is string => typeof item === 'string')
+      .map(cleanText)
+      .filter(Boolean);
   }
   return values;
 }
 
-// Control characters other than newlines and tabs never belong in an answer.
+// Control characters other than newlines and tabs never belong in an answer: C0, DEL and the C1
+// range (U+0080 to U+009F, which HTML does not allow and a pasted Windows-1252 text can carry).
 function isUnwantedControl(character: string): boolean {
   const code = character.charCodeAt(0);
-  return (code < 32 && code !== 9 && code !== 10) || code === 127;
+  return (code < 32 && code !== 9 && code !== 10) || (code >= 127 && code <= 159);
 }
 
 function cleanText(value: string): string {

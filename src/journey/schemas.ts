@@ -2,6 +2,8 @@ import { z } from 'zod';
 import {
   checkDate,
   choice,
+  choices,
+  datePartField,
   dateParts,
   emailField,
   limits,
@@ -44,7 +46,9 @@ export const victimTypeSchema = (w: Wording) =>
   z.object({
     victimType: choice(
       ['person', 'business', 'group'],
-      w.self ? 'Select if you are applying as a person, a business or a community group' : 'Select if the victim is a person, a business or a community group',
+      w.self
+        ? 'Select if you are applying as a person, a business or a community group'
+        : 'Select if the victim is a person, a business or a community group',
     ),
   });
 
@@ -62,13 +66,17 @@ export const victimDetailsSchema = (w: Wording, victimType: string | undefined, 
       organisationName: organisation
         ? requiredText(`Enter the name of the ${orgWord}`, limits.short, tooLong('Name', limits.short))
         : optionalText(limits.short, tooLong('Name', limits.short)),
-      addressLine1: requiredText('Enter address line 1, typically the building and street', limits.short, tooLong('Address line 1', limits.short)),
+      addressLine1: requiredText(
+        'Enter address line 1, typically the building and street',
+        limits.short,
+        tooLong('Address line 1', limits.short),
+      ),
       addressLine2: optionalText(limits.short, tooLong('Address line 2', limits.short)),
       town: requiredText('Enter town or city', limits.short, tooLong('Town or city', limits.short)),
       postcode: postcodeField('Enter postcode', 'Enter a real postcode'),
-      'dateOfBirth-day': z.string(),
-      'dateOfBirth-month': z.string(),
-      'dateOfBirth-year': z.string(),
+      'dateOfBirth-day': datePartField('Date of birth'),
+      'dateOfBirth-month': datePartField('Date of birth'),
+      'dateOfBirth-year': datePartField('Date of birth'),
     })
     .superRefine((values, ctx) => {
       const birth = checkDate(dateParts(values, 'dateOfBirth'), birthRule(today));
@@ -102,7 +110,10 @@ export const victimContactSchema = (w: Wording) =>
     .object({
       email: emailField({ required: null, invalid: 'Enter an email address in the correct format, like name@example.com' }),
       phone: phoneField({ required: null, invalid: 'Enter a telephone number, like 01632 960 001 or 07700 900 982' }),
-      preferredContact: choice(contactMethods, w.self ? 'Select how you would like us to contact you' : 'Select how they would like us to contact them'),
+      preferredContact: choice(
+        contactMethods,
+        w.self ? 'Select how you would like us to contact you' : 'Select how they would like us to contact them',
+      ),
       safeTimes: optionalText(limits.medium, tooLong('Safe times to contact', limits.medium)),
       needs: optionalText(limits.long, tooLong('Language, accessibility or communication needs', limits.long)),
     })
@@ -119,7 +130,11 @@ export const applicantDetailsSchema = () =>
   z
     .object({
       fullName: requiredText('Enter your full name', limits.short, tooLong('Full name', limits.short)),
-      relationship: requiredText('Enter your relationship to the victim, for example daughter, carer or councillor', limits.short, tooLong('Relationship', limits.short)),
+      relationship: requiredText(
+        'Enter your relationship to the victim, for example daughter, carer or councillor',
+        limits.short,
+        tooLong('Relationship', limits.short),
+      ),
       organisation: optionalText(limits.short, tooLong('Organisation', limits.short)),
       email: emailField({ required: null, invalid: 'Enter an email address in the correct format, like name@example.com' }),
       phone: phoneField({ required: null, invalid: 'Enter a telephone number, like 01632 960 001 or 07700 900 982' }),
@@ -134,7 +149,8 @@ export const consentSchema = () =>
   z
     .object({
       consentMethod: choice(['upload', 'declaration'], 'Select how you will show the victim has agreed to this application'),
-      consentDeclared: z.string(),
+      // The declaration's one checkbox: ticked ('yes') or not (''), nothing else.
+      consentDeclared: choice(['yes', ''], 'Confirm that the victim has agreed to you applying for them'),
       howToConfirm: optionalText(limits.medium, tooLong('How we can confirm consent', limits.medium)),
     })
     .superRefine((values, ctx) => {
@@ -159,17 +175,17 @@ export type AgencyAnswer = (typeof agencies)[number];
 export const incidentSchema = (today: string) =>
   z
     .object({
-      'occurredOn-day': z.string(),
-      'occurredOn-month': z.string(),
-      'occurredOn-year': z.string(),
-      approximate: z.array(z.string()),
+      'occurredOn-day': datePartField('Date it happened'),
+      'occurredOn-month': datePartField('Date it happened'),
+      'occurredOn-year': datePartField('Date it happened'),
+      approximate: choices(['yes'], 'Select if the date it happened is approximate'),
       description: requiredText('Enter what happened', limits.long, tooLong('What happened', limits.long)),
       location: requiredText('Enter where it happened', limits.medium, tooLong('Where it happened', limits.medium)),
-      reportedTo: z.array(z.string()),
+      reportedTo: choices([...agencies, 'none'], 'Select who you reported it to, or select ‘I have not reported it’'),
       reportedToOther: optionalText(limits.short, tooLong('Who you reported it to', limits.short)),
-      'reportedOn-day': z.string(),
-      'reportedOn-month': z.string(),
-      'reportedOn-year': z.string(),
+      'reportedOn-day': datePartField('Date you reported it'),
+      'reportedOn-month': datePartField('Date you reported it'),
+      'reportedOn-year': datePartField('Date you reported it'),
       reference: optionalText(limits.short, tooLong('Reference or crime number', limits.short)),
     })
     .superRefine((values, ctx) => {
@@ -245,15 +261,22 @@ export const relatedIncidentsSchema = () =>
     .object({
       incidentsRelated: choice(['yes', 'no', 'not-sure'], 'Select if the incidents are related'),
       otherHouseholds: choice(['yes', 'no', 'not-sure'], 'Select if other households have reported related incidents'),
-      householdsCount: z.string(),
+      // Kept in the draft even when hidden (another answer than yes), so bounded either way.
+      householdsCount: z.string().max(4, 'Number of households must be a whole number between 2 and 1000'),
     })
     .superRefine((values, ctx) => {
       if (values.otherHouseholds !== 'yes') return;
-      const count = Number(values.householdsCount);
+      // Digits only: Number() would also read '0x10', '1e3' and '5.0' as whole numbers, and check
+      // your answers would show what was typed while the case stored something else.
+      const count = /^\d+$/.test(values.householdsCount) ? Number(values.householdsCount) : Number.NaN;
       if (values.householdsCount === '') {
         ctx.addIssue({ code: 'custom', path: ['householdsCount'], message: 'Enter how many households have reported it, including yours' });
       } else if (!Number.isInteger(count) || count < 2 || count > 1000) {
-        ctx.addIssue({ code: 'custom', path: ['householdsCount'], message: 'Number of households must be a whole number between 2 and 1000' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['householdsCount'],
+          message: 'Number of households must be a whole number between 2 and 1000',
+        });
       }
     }, always)
     .transform((values) => ({
@@ -268,14 +291,16 @@ export const impactSchema = (w: Wording) =>
   z
     .object({
       impact: requiredText(
-        w.self ? 'Enter how the anti-social behaviour has affected you and your household' : 'Enter how the anti-social behaviour has affected them and their household',
+        w.self
+          ? 'Enter how the anti-social behaviour has affected you and your household'
+          : 'Enter how the anti-social behaviour has affected them and their household',
         limits.long,
         tooLong('How it has affected', limits.long),
       ),
       vulnerable: choice(['yes', 'no'], 'Select yes if anyone in the household is vulnerable or has a disability'),
       vulnerability: optionalText(limits.long, tooLong('Details of vulnerability', limits.long)),
       hateMotivated: choice(['yes', 'no', 'not-sure'], 'Select if you think the behaviour was motivated by hate'),
-      hateTypes: z.array(z.string()),
+      hateTypes: choices(hateTypes, 'Select what you think the hate was about'),
     })
     .superRefine((values, ctx) => {
       if (values.vulnerable === 'yes' && !values.vulnerability) {
@@ -294,8 +319,16 @@ export const impactSchema = (w: Wording) =>
 
 export const actionSoFarSchema = () =>
   z.object({
-    actionSoFar: requiredText('Enter what has been done about the anti-social behaviour so far', limits.long, tooLong('What has been done so far', limits.long)),
-    hopedOutcome: requiredText('Enter what you hope the review will achieve', limits.long, tooLong('What you hope the review will achieve', limits.long)),
+    actionSoFar: requiredText(
+      'Enter what has been done about the anti-social behaviour so far',
+      limits.long,
+      tooLong('What has been done so far', limits.long),
+    ),
+    hopedOutcome: requiredText(
+      'Enter what you hope the review will achieve',
+      limits.long,
+      tooLong('What you hope the review will achieve', limits.long),
+    ),
   });
 
 export const declarationSchema = () =>
