@@ -13,7 +13,7 @@ import {
   type ThresholdOutcome,
 } from '../../domain/case-decisions.ts';
 import { choice, limits, optionalText, requiredText } from '../../journey/fields.ts';
-import { moveGuard, recordGuard, registerAction, type ActionContext } from './case-actions-form.ts';
+import { moveGuard, officerChoice, recordGuard, registerAction, type ActionContext } from './case-actions-form.ts';
 
 const tooLong = (what: string, max: number) => `${what} must be ${max} characters or fewer`;
 
@@ -51,7 +51,7 @@ export function registerDecisionActions(router: Router, services: Services): voi
     guard: moveGuard('acknowledge'),
     fields: () => ({ single: ['spoc'] }),
     fieldOrder: () => ['spoc'],
-    schema: () => z.object({ spoc: z.string().min(1, 'Select the single point of contact') }),
+    schema: () => z.object({ spoc: officerChoice('Select the single point of contact') }),
     defaults: (context) => ({ spoc: context.snapshot.spoc?.id ?? context.officer.id }),
     viewData: async (context) => ({
       ...(await officerChoices(context)),
@@ -121,7 +121,7 @@ export function registerDecisionActions(router: Router, services: Services): voi
     guard: recordGuard('assign the single point of contact'),
     fields: () => ({ single: ['spoc'] }),
     fieldOrder: () => ['spoc'],
-    schema: () => z.object({ spoc: z.string().min(1, 'Select the single point of contact') }),
+    schema: () => z.object({ spoc: officerChoice('Select the single point of contact') }),
     defaults: (context) => ({ spoc: context.snapshot.spoc?.id ?? context.officer.id }),
     viewData: officerChoices,
     run: (context, input) => services.caseActions.assignSpoc(context.snapshot.reference, context.officer, { officerId: input.spoc }),

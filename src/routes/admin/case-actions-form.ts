@@ -35,6 +35,16 @@ export interface DateSpec {
   notBeforeToday?: boolean;
 }
 
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * An officer chosen from a select box: their id, so a uuid. Anything else would reach the uuid
+ * column in the query and fail there (a server error); it can only come from a tampered form.
+ */
+export function officerChoice(message: string) {
+  return z.string().regex(uuidPattern, message);
+}
+
 /** Why an action cannot be done now, and optionally what to do first. */
 export type Refusal = string | { message: string; next: { href: string; text: string } };
 
