@@ -1,5 +1,6 @@
 // Starts the portal: builds the dependencies, migrates, listens, and shuts down cleanly on SIGTERM.
 import { randomBytes } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { createApp } from './app.ts';
 import { buildServices } from './composition.ts';
 import { ConfigError, loadConfig } from './config.ts';
@@ -45,11 +46,21 @@ const server = app.listen(config.port, () => {
   );
 });
 
+// The requests being answered. At shutdown each is answered with "Connection: close": a browser's
+// kept-alive connection would otherwise idle on after its response and hold the exit back for the
+// keep-alive timeout, or until the forced close below.
+const inFlight = new Set<ServerResponse>();
+server.on('request', (_req, res: ServerResponse) => {
+  inFlight.add(res);
+  res.once('close', () => inFlight.delete(res));
+});
+
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'shutting down: finishing requests in flight');
+  for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   const forceAfter = setTimeout(() => server.closeAllConnections(), 10_000);

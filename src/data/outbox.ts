@@ -49,6 +49,14 @@ export function outboxRepository(prisma: PrismaClient) {
       });
     },
 
+    /** Hands claimed messages back unsent (this worker is stopping), due at once for any worker. */
+    async release(ids: string[], workerId: string): Promise<void> {
+      if (ids.length === 0) return;
+      await prisma.$executeRaw`
+        UPDATE "outbox_message" SET "status" = 'pending', "locked_at" = NULL, "locked_by" = NULL, "attempts" = "attempts" - 1
+        WHERE "id" = ANY(${ids}::uuid[]) AND "locked_by" = ${workerId} AND "status" = 'sending'`;
+    },
+
     async markFailed(id: string, workerId: string, error: string): Promise<void> {
       await prisma.outboxMessage.updateMany({
         where: { id, lockedBy: workerId, status: 'sending' },

@@ -27,6 +27,8 @@ export class OutboxWorker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = true;
+  /** Set by stop(): the batch in hand is cut short and no more are claimed. */
+  private stopping = false;
   private wakeAgain = false;
 
   constructor(
@@ -38,12 +40,17 @@ export class OutboxWorker {
 
   start(): void {
     this.stopped = false;
+    this.stopping = false;
     this.schedule(0);
   }
 
-  /** Stops claiming; resolves when the batch in hand is finished. */
+  /**
+   * Stops claiming; resolves once the message being sent is finished and the rest of the batch in
+   * hand has been handed back unsent (for another instance, or this one's next start).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
@@ -62,14 +69,25 @@ export class OutboxWorker {
   /** Sends every message due now; returns how many it handled. */
   async runOnce(): Promise<number> {
     let handled = 0;
-    for (;;) {
+    // Checked between messages: a shutdown waits for one send, not for the whole outbox to drain
+    // (with the mail server hanging, a batch alone takes batchSize x the SMTP timeout, and a
+    // process killed for taking too long leaves its claims stuck until the lease runs out).
+    while (!this.stopping) {
       const batch = await this.outbox.claim(this.id, this.options.batchSize ?? 10, this.options.staleAfterMs ?? 300_000);
       if (batch.length === 0) return handled;
-      for (const message of batch) {
+      for (const [index, message] of batch.entries()) {
+        if (this.stopping) {
+          await this.outbox.release(
+            batch.slice(index).map((unsent) => unsent.id),
+            this.id,
+          );
+          return handled;
+        }
         await this.deliver(message);
         handled += 1;
       }
     }
+    return handled;
   }
 
   private async deliver(message: { id: string; to: string; subject: string; text: string; html: string; attempts: number }): Promise<void> {

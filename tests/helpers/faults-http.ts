@@ -211,8 +211,9 @@ export async function residentsWithDrafts(
 /**
  * `count` more residents with complete applications, cheaply, for loads of hundreds: each opens
  * the form in its own browser (a real session and CSRF token from a real GET), and is given a copy
- * of `template`'s draft, with its own name and email, as though it had typed it in. Each then loads
- * its check-your-answers page, so every copy is one the app accepts as complete.
+ * of `template`'s draft, with its own name and email, as though it had typed it in. Whether the app
+ * takes each copy as complete is for the submission to show: an incomplete one would be sent back
+ * to the form, not confirmed.
  */
 export async function residentsLike(
   template: Resident,
@@ -227,7 +228,7 @@ export async function residentsLike(
   });
   // The cookie is `s:<sid>.<signature>`, URL-encoded.
   const sids = residents.map((resident) => /^s:([^.]+)\./.exec(decodeURIComponent(resident.cookie.slice('asb.sid='.length)))?.[1] ?? '');
-  const linked = await query<{ sid: string }>(
+  const linked = await query<{ sid: string; draft_id: string }>(
     `WITH wanted AS (
        SELECT sid, name, email, gen_random_uuid() AS draft_id
          FROM unnest($2::text[], $3::text[], $4::text[]) AS w(sid, name, email)
@@ -241,17 +242,64 @@ export async function residentsLike(
      )
      UPDATE session s SET data = jsonb_set(s.data, '{draftId}', to_jsonb(w.draft_id::text))
        FROM wanted w WHERE s.sid = w.sid AND w.draft_id IN (SELECT id FROM drafts)
-     RETURNING s.sid`,
+     RETURNING s.sid, w.draft_id::text AS draft_id`,
     [template.submissionKey, sids, residents.map((resident) => resident.name), residents.map((resident) => resident.email)],
   );
   if (linked.length !== count) throw new Error(`Gave ${linked.length} of ${count} residents a draft`);
-  await inParallel(count, options.concurrency ?? 16, async (i) => {
-    const resident = residents[i] as Resident;
-    const check = await resident.get('/apply/check-answers');
-    const key = /name="submissionKey" value="([^"]+)"/.exec(check.text)?.[1];
-    if (check.status !== 200 || !key || !check.text.includes(resident.name))
-      throw new Error(`GET /apply/check-answers gave ${check.status}`);
-    resident.submissionKey = key;
+  const draftOf = new Map(linked.map((row) => [row.sid, row.draft_id]));
+  residents.forEach((resident, i) => {
+    // The submission key on check-your-answers is the draft's id.
+    resident.submissionKey = draftOf.get(sids[i] ?? '') ?? '';
   });
   return residents;
+}
+
+/**
+ * A form POST held open part-way: the headers and half the body are sent, so the server has the
+ * request in hand; `finish()` sends the rest and waits for the response. A slow connection (or a
+ * large form) looks like this to the server.
+ */
+export function heldSubmission(resident: Resident): { response: Promise<Page>; finish(): void } {
+  const body = formBody({ _csrf: resident.token, submissionKey: resident.submissionKey, declaration: 'yes' });
+  const half = Math.floor(body.length / 2);
+  const target = new URL(`${resident.origin}/apply/check-answers`);
+  let request: http.ClientRequest | null = null;
+  const response = new Promise<Page>((resolve, reject) => {
+    request = http.request(
+      target,
+      {
+        method: 'POST',
+        // Kept alive afterwards, as a browser would: shutdown must not wait on the idle connection.
+        agent: new http.Agent({ keepAlive: true }),
+        timeout: 20_000,
+        headers: {
+          cookie: resident.cookie,
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-length': String(Buffer.byteLength(body)),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            location: String(res.headers.location ?? ''),
+            text: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        res.on('error', (error: NodeJS.ErrnoException) => reject(new NoResponseError(error.code ?? 'ERESPONSE', target.pathname)));
+      },
+    );
+    request.on('timeout', () => request?.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+    request.on('error', (error: NodeJS.ErrnoException) => reject(new NoResponseError(error.code ?? 'EREQUEST', target.pathname)));
+    request.flushHeaders();
+    request.write(body.slice(0, half));
+  });
+  return {
+    response,
+    finish: () => {
+      request?.end(body.slice(half));
+    },
+  };
 }

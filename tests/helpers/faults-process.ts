@@ -128,6 +128,19 @@ export async function stopPortal(portal: PortalProcess, signal: NodeJS.Signals =
   }
 }
 
+/** The process's exit, or an error (with its log) if it has not exited within `ms`. */
+export async function exitWithin(portal: PortalProcess, ms: number): Promise<Exit> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`The portal had not exited ${ms} ms later:\n${tail(portal.log())}`)), ms);
+  });
+  try {
+    return await Promise.race([portal.exited, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** For afterAll: every portal a test started and left running is killed, whatever happened. */
 export async function killAllPortals(): Promise<void> {
   await Promise.all([...running].map((portal) => stopPortal(portal, 'SIGKILL')));
