@@ -383,6 +383,7 @@ function caseWork(tx: Prisma.TransactionClient, snapshot: CaseSnapshot, officerI
       const saved = open
         ? await tx.review.update({ where: { id: open.id }, data: review })
         : await tx.review.create({ data: { ...review, caseId } });
+      await tx.case.update({ where: { id: caseId }, data: { nextReviewAt: review.scheduledFor } });
       snapshot.review = { ...review, id: saved.id, contributions: [], heldAt: null };
     },
 

@@ -210,6 +210,7 @@ export async function insertCase(target: PrismaClient | string, overrides: CaseF
         `INSERT INTO review (id, case_id, scheduled_for, agencies_invited, victim_attendance, held_at) VALUES ($1::uuid, $2::uuid, $3::timestamptz, ARRAY['Derbyshire Constabulary'], 'in-person', $4::timestamptz)`,
         [randomUUID(), id, reviewAt.toISOString(), passed('review_held') ? reviewAt.toISOString() : null],
       );
+      await exec(`UPDATE "case" SET next_review_at = $2::timestamptz WHERE id = $1::uuid`, [id, reviewAt.toISOString()]);
     }
     if (passed('appeal_received')) {
       await exec(

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { addCalendarDays, formatLongDate, londonDate } from '../../src/domain/calendar-date.ts';
+import { tableDate } from '../../src/services/case-view/format.ts';
 import { addWorkingDays } from '../../src/domain/working-days.ts';
 import { southDerbyshire } from '../../src/council.ts';
 import { createTestApp, csrfTokenFrom, visitor, type TestApp, type Visitor } from '../helpers/app.ts';
@@ -215,6 +216,12 @@ describe('an officer takes a case from received to closed', () => {
       "SELECT to_char(scheduled_for AT TIME ZONE 'Europe/London', 'YYYY-MM-DD HH24:MI') AS london FROM review",
     );
     expect(review?.london).toBe(`${meetingOn} 14:30`);
+    // The dashboard lists the meeting as coming up, with its date.
+    const dashboard = await v.get('/admin');
+    const upcoming = dashboard.text.split('<h2').find((part) => part.includes('Reviews in the next 14 days'));
+    expect(upcoming).toContain('Reviews in the next 14 days (1)');
+    expect(upcoming).toContain(reference);
+    expect(upcoming).toContain(tableDate(meetingOn));
 
     // The meeting: each invited agency's part.
     const holdPage = await v.get(actionUrl(reference, 'hold-review'));

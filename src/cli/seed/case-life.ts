@@ -245,6 +245,7 @@ export function liveCaseLife(
   }
   row.status = status;
   row.next_deadline_on = status === 'closed' || status === 'withdrawn' ? null : nextDeadline;
+  if (reviewAt) row.next_review_at = reviewAt;
   row.updated_at = at;
   return { status, at };
 }

@@ -7,7 +7,7 @@ import { londonMidnight } from './london-midnight.ts';
  *
  * Raw SQL (tagged templates: every value is a bound parameter) so the queries stay in shapes the
  * indexes serve: case(status, acknowledgement_due_on, received_at, id), case(status, next_deadline_on,
- * received_at, id), review(case_id, created_at, scheduled_for).
+ * received_at, id), case(status, next_review_at, id).
  */
 
 export interface DashboardCaseRow {
@@ -49,9 +49,8 @@ export function dashboardQueries(prisma: PrismaClient) {
                count(*) FILTER (WHERE status = 'appeal_received')::int AS "openAppeals"
         FROM "case" WHERE status IN ('received', 'acknowledged', 'review_held', 'appeal_received')`;
       const [reviews] = await prisma.$queryRaw<Array<{ count: number }>>`
-        SELECT count(*)::int AS count FROM "case" c
-        JOIN LATERAL (SELECT r.scheduled_for FROM review r WHERE r.case_id = c.id ORDER BY r.created_at DESC LIMIT 1) latest ON true
-        WHERE c.status = 'review_scheduled' AND latest.scheduled_for < ${londonMidnight(today, reviewDays + 1)}`;
+        SELECT count(*)::int AS count FROM "case"
+        WHERE status = 'review_scheduled' AND next_review_at < ${londonMidnight(today, reviewDays + 1)}`;
       const [failed] = await prisma.$queryRaw<
         Array<{ count: number }>
       >`SELECT count(*)::int AS count FROM outbox_message WHERE status = 'failed'`;
@@ -77,10 +76,9 @@ export function dashboardQueries(prisma: PrismaClient) {
       let rows: RawDashboardRow[];
       if (section === 'reviews') {
         rows = await prisma.$queryRaw<RawDashboardRow[]>`
-          ${select}, (latest.scheduled_for AT TIME ZONE 'Europe/London')::date::text AS due_on FROM "case" c
-          JOIN LATERAL (SELECT r.scheduled_for FROM review r WHERE r.case_id = c.id ORDER BY r.created_at DESC LIMIT 1) latest ON true
-          WHERE c.status = 'review_scheduled' AND latest.scheduled_for < ${londonMidnight(today, reviewDays + 1)}
-          ORDER BY latest.scheduled_for, c.id LIMIT ${limit}::int`;
+          ${select}, (c.next_review_at AT TIME ZONE 'Europe/London')::date::text AS due_on FROM "case" c
+          WHERE c.status = 'review_scheduled' AND c.next_review_at < ${londonMidnight(today, reviewDays + 1)}
+          ORDER BY c.next_review_at, c.id LIMIT ${limit}::int`;
       } else if (section === 'new' || section === 'ack-today' || section === 'ack-overdue') {
         const extra =
           section === 'ack-today'
