@@ -447,6 +447,17 @@ describe('an application made of hostile text, sent', () => {
     },
   );
 
+  it('the officers’ dashboard and case list, and a search for the hostile names, show them escaped', async () => {
+    const { rows } = await db.query<{ name: string }>(`SELECT name FROM person WHERE role = 'victim'`);
+    expect(rows.length).toBeGreaterThan(0);
+    const pages = ['/admin', '/admin/cases', ...rows.map((row) => `/admin/cases?q=${encodeForm({ q: row.name.slice(0, 100) }).slice(2)}`)];
+    for (const page of pages) {
+      const response = await officer.get(page);
+      expect(response.status, page).toBe(200);
+      expect(unescapedPayloads(response.text), page).toEqual([]);
+    }
+  });
+
   it('the emails as they arrive over SMTP carry no unescaped payload', { timeout: 60_000 }, async () => {
     const { rows } = await db.query<{ count: string }>('SELECT count(*) AS count FROM outbox_message');
     const queued = Number(rows[0]?.count ?? 0);
@@ -458,5 +469,24 @@ describe('an application made of hostile text, sent', () => {
       expect(html).not.toBe('');
       expect(unescapedPayloads(html), mail.subject ?? '').toEqual([]);
     }
+  });
+});
+
+describe('the eligibility check (a GET form), with hostile input', () => {
+  it('never a server error, the answers shown back escaped', { timeout: 60_000 }, async () => {
+    const query = fc.record(
+      { reported: anyFieldValue, incidents: anyFieldValue, aboutStaff: anyFieldValue, other: anyFieldValue },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(query, async (values) => {
+        counter.add('eligibility check');
+        const encoded = encodeForm(values as Record<string, string | string[]>).slice(0, 30_000);
+        const response = await visitor(portal.app).get(`/check-if-you-can-apply?${encoded}`);
+        expect(response.status).toBeLessThan(500);
+        expect(unescapedPayloads(response.text)).toEqual([]);
+      }),
+      { numRuns: runs(6) },
+    );
   });
 });

@@ -344,8 +344,13 @@ describe('the administration forms, with hostile input', () => {
           expect(response.status, where).toBeLessThan(500);
           expect(response.status, where).not.toBe(403);
           expect(unescapedPayloads(response.text), where).toEqual([]);
-          // The pages that show what was saved: the form's page, and for the settings every public page.
-          for (const page of [form.page, '/', '/contact', '/admin/officers', '/admin/figures/historic', '/figures']) {
+          // The pages that show what was saved: the form's own page, the public pages for the settings
+          // (the council's name and contact details are on every one), the list for an officer.
+          const after = [form.page];
+          if (form.url === '/admin/settings') after.push('/', '/contact', '/forms/consent-form');
+          if (form.url.startsWith('/admin/officers')) after.push('/admin/officers');
+          if (form.url.startsWith('/admin/figures')) after.push('/figures');
+          for (const page of after) {
             const shown = await admin.get(page);
             expect(shown.status, `${where}: GET ${page}`).toBeLessThan(500);
             expect(unescapedPayloads(shown.text), `${where}: GET ${page}`).toEqual([]);
@@ -364,5 +369,39 @@ describe('the administration forms, with hostile input', () => {
     // The administrator is still who they were: no form locked them out or took their role.
     const { rows } = await db.query<{ role: string; disabled: boolean }>('SELECT role, disabled FROM officer WHERE id = $1', [adminId]);
     expect(rows[0]).toEqual({ role: 'administrator', disabled: false });
+  });
+});
+
+describe('the officers’ search and filter forms (GET), with hostile input', () => {
+  it.each(['/admin/cases', '/admin/audit', '/admin/figures'])(
+    '%s: never a server error, the query shown back escaped',
+    { timeout: 60_000 },
+    async (path) => {
+      const fields = readForm((await admin.get(path)).text, path);
+      expect(fields.length).toBeGreaterThan(0);
+      const query = fc.record(Object.fromEntries([...fields.map((entry) => entry.name), 'older'].map((name) => [name, anyFieldValue])), {
+        requiredKeys: [],
+      });
+      await fc.assert(
+        fc.asyncProperty(query, async (values) => {
+          counter.add('search and filter forms');
+          const where = `${path}?${JSON.stringify(values).slice(0, 400)}`;
+          // Over the limit a browser or proxy takes for an address: not the app's to answer.
+          const encoded = encodeForm(values as Record<string, string | string[]>).slice(0, 30_000);
+          const response = await admin.get(`${path}?${encoded}`);
+          expect(response.status, where).toBeLessThan(500);
+          expect(unescapedPayloads(response.text), where).toEqual([]);
+        }),
+        { numRuns: runs(5) },
+      );
+    },
+  );
+
+  it('the dashboard, case list, audit trail and officers’ list show everything the fuzzing stored, escaped', async () => {
+    for (const page of ['/admin', '/admin/cases', '/admin/audit', '/admin/officers', '/admin/failed-emails', '/admin/figures/historic']) {
+      const response = await admin.get(page);
+      expect(response.status, page).toBe(200);
+      expect(unescapedPayloads(response.text), page).toEqual([]);
+    }
   });
 });
