@@ -260,6 +260,26 @@ describe('names of uploaded files are never trusted', () => {
   });
 });
 
+describe('field names', () => {
+  it('names that would reach Object.prototype through a nested body pollute nothing', async () => {
+    const v = visitor(portal.app);
+    const token = csrfTokenFrom((await v.get('/apply/who-is-applying')).text);
+    const multipart = await v.agent
+      .post('/apply/who-is-applying')
+      .field('_csrf', token)
+      .field('__proto__[polluted]', 'yes')
+      .field('constructor[prototype][polluted]', 'yes')
+      .field('applyingAs', 'self');
+    const urlencoded = await v.agent
+      .post('/apply/who-is-applying')
+      .type('form')
+      .send(`_csrf=${encodeURIComponent(token)}&__proto__[polluted]=yes&applyingAs=self`);
+    expect([multipart.status, urlencoded.status]).toEqual([303, 303]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty('polluted');
+  });
+});
+
 describe('no request body at all', () => {
   it('a POST with no body and no type is refused by CSRF, not a crash', async () => {
     const response = await request(portal.app).post('/apply/who-is-applying');
