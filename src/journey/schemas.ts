@@ -1,3 +1,4 @@
+import { memoised } from './memoised.ts';
 import { z } from 'zod';
 import {
   checkDate,
@@ -37,12 +38,12 @@ const always = { when: () => true };
 
 const tooLong = (what: string, max: number) => `${what} must be ${max} characters or less`;
 
-export const whoIsApplyingSchema = () =>
+const buildWhoIsApplyingSchema = () =>
   z.object({
     applyingAs: choice(['self', 'on-behalf'], 'Select if you are applying for yourself or for someone else'),
   });
 
-export const victimTypeSchema = (w: Wording) =>
+const buildVictimTypeSchema = (w: Wording) =>
   z.object({
     victimType: choice(
       ['person', 'business', 'group'],
@@ -53,7 +54,7 @@ export const victimTypeSchema = (w: Wording) =>
   });
 
 /** Address and name of the victim; organisations give their name and a contact person. */
-export const victimDetailsSchema = (w: Wording, victimType: string | undefined, today: string) => {
+const buildVictimDetailsSchema = (w: Wording, victimType: string | undefined, today: string) => {
   const organisation = victimType === 'business' || victimType === 'group';
   const orgWord = victimType === 'business' ? 'business' : 'group';
   return z
@@ -105,7 +106,7 @@ const birthRule = (today: string) => ({
 
 export const contactMethods = ['email', 'phone', 'letter'] as const;
 
-export const victimContactSchema = (w: Wording) =>
+const buildVictimContactSchema = (w: Wording) =>
   z
     .object({
       email: emailField({ required: null, invalid: 'Enter an email address in the correct format, like name@example.com' }),
@@ -126,7 +127,7 @@ export const victimContactSchema = (w: Wording) =>
       }
     }, always);
 
-export const applicantDetailsSchema = () =>
+const buildApplicantDetailsSchema = () =>
   z
     .object({
       fullName: requiredText('Enter your full name', limits.short, tooLong('Full name', limits.short)),
@@ -145,7 +146,7 @@ export const applicantDetailsSchema = () =>
       }
     }, always);
 
-export const consentSchema = () =>
+const buildConsentSchema = () =>
   z
     .object({
       consentMethod: choice(['upload', 'declaration'], 'Select how you will show the victim has agreed to this application'),
@@ -172,7 +173,7 @@ export const agencies = ['council', 'police', 'landlord', 'other'] as const;
 export type AgencyAnswer = (typeof agencies)[number];
 
 /** One incident (the add-another pattern adds these one at a time). */
-export const incidentSchema = (today: string) =>
+const buildIncidentSchema = (today: string) =>
   z
     .object({
       'occurredOn-day': datePartField('Date it happened'),
@@ -253,10 +254,10 @@ function checkIncident(values: RawIncident, today: string) {
   return { issues, occurredOn: occurred.ok ? occurred.iso : null, reportedOn, reportedTo };
 }
 
-export const addAnotherIncidentSchema = () =>
+const buildAddAnotherIncidentSchema = () =>
   z.object({ addAnother: choice(['yes', 'no'], 'Select yes if you want to add another incident') });
 
-export const relatedIncidentsSchema = () =>
+const buildRelatedIncidentsSchema = () =>
   z
     .object({
       incidentsRelated: choice(['yes', 'no', 'not-sure'], 'Select if the incidents are related'),
@@ -287,7 +288,7 @@ export const relatedIncidentsSchema = () =>
 
 export const hateTypes = ['disability', 'race', 'religion', 'sexual-orientation', 'transgender-identity'] as const;
 
-export const impactSchema = (w: Wording) =>
+const buildImpactSchema = (w: Wording) =>
   z
     .object({
       impact: requiredText(
@@ -317,7 +318,7 @@ export const impactSchema = (w: Wording) =>
       hateTypes: values.hateMotivated === 'yes' ? values.hateTypes.filter((item) => (hateTypes as readonly string[]).includes(item)) : [],
     }));
 
-export const actionSoFarSchema = () =>
+const buildActionSoFarSchema = () =>
   z.object({
     actionSoFar: requiredText(
       'Enter what has been done about the anti-social behaviour so far',
@@ -331,8 +332,22 @@ export const actionSoFarSchema = () =>
     ),
   });
 
-export const declarationSchema = () =>
+const buildDeclarationSchema = () =>
   z.object({
     declaration: z.literal('yes', { error: () => 'Confirm that the information you have given is true to the best of your knowledge' }),
     submissionKey: z.string().min(1).max(100),
   });
+
+// Each builder runs once per distinct set of arguments (see memoised).
+export const whoIsApplyingSchema = memoised(buildWhoIsApplyingSchema);
+export const victimTypeSchema = memoised(buildVictimTypeSchema);
+export const victimDetailsSchema = memoised(buildVictimDetailsSchema);
+export const victimContactSchema = memoised(buildVictimContactSchema);
+export const applicantDetailsSchema = memoised(buildApplicantDetailsSchema);
+export const consentSchema = memoised(buildConsentSchema);
+export const incidentSchema = memoised(buildIncidentSchema);
+export const addAnotherIncidentSchema = memoised(buildAddAnotherIncidentSchema);
+export const relatedIncidentsSchema = memoised(buildRelatedIncidentsSchema);
+export const impactSchema = memoised(buildImpactSchema);
+export const actionSoFarSchema = memoised(buildActionSoFarSchema);
+export const declarationSchema = memoised(buildDeclarationSchema);
