@@ -4,6 +4,12 @@
 import pg from 'pg';
 import { query, testDatabaseUrl } from './database.ts';
 
+/** How hard to kill: every `everyMs`, `perRound` backends (busy ones first), or all of them (0). */
+export interface KillPattern {
+  everyMs: number;
+  perRound: number;
+}
+
 export class BackendKiller {
   /** Backends terminated so far. */
   killed = 0;
@@ -12,31 +18,36 @@ export class BackendKiller {
   private client: pg.Client | null = null;
   private loop: Promise<void> | null = null;
   private stopping = false;
+  private pattern: KillPattern = { everyMs: 300, perRound: 1 };
 
-  /**
-   * Every `everyMs` until `stop()`, terminates `perRound` of the database's other client backends
-   * (chosen at random; all of them when `perRound` is 0).
-   */
-  async start(everyMs: number, perRound = 0): Promise<void> {
+  /** Kills to `pattern` until `stop()` (`set()` changes the pattern on the way). */
+  async start(pattern: KillPattern): Promise<void> {
     const client = new pg.Client({ connectionString: testDatabaseUrl });
     client.on('error', () => undefined);
     await client.connect();
     this.client = client;
+    this.pattern = pattern;
     this.stopping = false;
     this.loop = (async () => {
       while (!this.stopping) {
+        // A busy connection (a query running, or a transaction open) before an idle one: killing
+        // those is what a resident can notice.
         const { rows } = await client.query<{ killed: number }>(
           `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS killed
              FROM (SELECT pid FROM pg_stat_activity
                     WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
-                    ORDER BY random() LIMIT $1) AS victims`,
-          [perRound > 0 ? perRound : null],
+                    ORDER BY state = 'idle', random() LIMIT $1) AS victims`,
+          [this.pattern.perRound > 0 ? this.pattern.perRound : null],
         );
         this.killed += rows[0]?.killed ?? 0;
         this.rounds += 1;
-        await new Promise((resolve) => setTimeout(resolve, everyMs));
+        await new Promise((resolve) => setTimeout(resolve, this.pattern.everyMs));
       }
     })();
+  }
+
+  set(pattern: KillPattern): void {
+    this.pattern = pattern;
   }
 
   async stop(): Promise<void> {

@@ -2,6 +2,7 @@
 // and the CSRF token of the last page it loaded (the real token flow), follows nothing on its own,
 // and never waits forever (a request that gets no answer fails after `timeoutMs`).
 import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { query } from './database.ts';
 import { incident, victim, victimContact } from './journey.ts';
 
@@ -45,7 +46,8 @@ export function httpRequest(url: string, options: RequestOptions = {}): Promise<
       target,
       {
         method: options.method ?? 'GET',
-        headers: options.headers,
+        // As a browser does: the portal compresses what it can, which changes how a response ends.
+        headers: { 'accept-encoding': 'gzip', ...options.headers },
         agent: options.agent ?? keepAlive,
         timeout: options.timeoutMs ?? 15_000,
       },
@@ -56,7 +58,7 @@ export function httpRequest(url: string, options: RequestOptions = {}): Promise<
           resolve({
             status: response.statusCode ?? 0,
             location: String(response.headers.location ?? ''),
-            text: Buffer.concat(chunks).toString('utf8'),
+            text: bodyText(Buffer.concat(chunks), response.headers),
             headers: response.headers,
           }),
         );
@@ -67,6 +69,11 @@ export function httpRequest(url: string, options: RequestOptions = {}): Promise<
     request.on('error', (error: NodeJS.ErrnoException) => reject(new NoResponseError(error.code ?? 'EREQUEST', target.pathname)));
     request.end(options.body);
   });
+}
+
+/** The body as text, gunzipped when it came compressed. */
+function bodyText(body: Buffer, headers: http.IncomingHttpHeaders): string {
+  return (headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body).toString('utf8');
 }
 
 // Reused connections make filling hundreds of drafts cheap; the fault tests that kill or stop
@@ -274,6 +281,7 @@ export function heldSubmission(resident: Resident): { response: Promise<Page>; f
         timeout: 20_000,
         headers: {
           cookie: resident.cookie,
+          'accept-encoding': 'gzip',
           'content-type': 'application/x-www-form-urlencoded',
           'content-length': String(Buffer.byteLength(body)),
         },
@@ -285,7 +293,7 @@ export function heldSubmission(resident: Resident): { response: Promise<Page>; f
           resolve({
             status: res.statusCode ?? 0,
             location: String(res.headers.location ?? ''),
-            text: Buffer.concat(chunks).toString('utf8'),
+            text: bodyText(Buffer.concat(chunks), res.headers),
           }),
         );
         res.on('error', (error: NodeJS.ErrnoException) => reject(new NoResponseError(error.code ?? 'ERESPONSE', target.pathname)));

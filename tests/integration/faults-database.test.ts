@@ -19,7 +19,7 @@ import {
 import { freePort, killAllPortals, startPortal, tail, type PortalProcess } from '../helpers/faults-process.ts';
 import { FaultySmtp } from '../helpers/faults-smtp.ts';
 
-const load = 60;
+const load = 40;
 const incidents = 2;
 const smtp = new FaultySmtp();
 const killer = new BackendKiller();
@@ -63,11 +63,13 @@ function classify(page: Page): Outcome {
 
 describe('Postgres connections killed again and again during a load of submissions', () => {
   it('confirms or says "try again" to every resident, keeps their answers, saves no half case, and recovers alone', async () => {
-    const typed = await residentsWithDrafts(portal.origin, 5, { incidents });
+    const typed = await residentsWithDrafts(portal.origin, 3, { incidents });
     const residents = [...typed, ...(await residentsLike(typed[0] as Resident, load - typed.length, { from: typed.length + 1 }))];
 
-    // One connection at a time, at random, several times a second: some submissions fail, some pass.
-    await killer.start(300, 1);
+    // First a storm (every connection, 25 times a second) for 0.6 s; then one
+    // connection at a time, several times a second, so some submissions pass and some fail.
+    await killer.start({ everyMs: 40, perRound: 0 });
+    const calmer = setTimeout(() => killer.set({ everyMs: 300, perRound: 1 }), 600);
     const outcomes = await inParallel(residents.length, 20, async (i) => {
       const resident = residents[i] as Resident;
       const sent = await noFailure(resident.send());
@@ -76,6 +78,7 @@ describe('Postgres connections killed again and again during a load of submissio
       const confirmation = sent.kind === 'confirmed' ? await noFailure(resident.get('/apply/confirmation')) : null;
       return { resident, sent, confirmation };
     });
+    clearTimeout(calmer);
     await killer.stop();
 
     // The process lived through it.
