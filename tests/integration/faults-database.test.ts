@@ -16,7 +16,7 @@ import {
   residentsWithDrafts,
   type Page,
 } from '../helpers/faults-http.ts';
-import { freePort, killAllPortals, startPortal, tail, type PortalProcess } from '../helpers/faults-process.ts';
+import { freePort, killAllPortals, removeLogs, startPortal, tail, type PortalProcess } from '../helpers/faults-process.ts';
 import { FaultySmtp } from '../helpers/faults-smtp.ts';
 
 const load = 40;
@@ -40,12 +40,13 @@ afterAll(async () => {
   await killer.stop();
   await killAllPortals();
   await smtp.end();
+  removeLogs();
 });
 
 type Outcome = { kind: 'confirmed'; page: Page } | { kind: 'try-again'; page: Page } | { kind: 'other'; page: Page };
 
 /** The page the resident saw; a connection that failed without a page counts as "other". */
-async function noFailure(request: Promise<Page>): Promise<Outcome> {
+async function outcomeOf(request: Promise<Page>): Promise<Outcome> {
   try {
     return classify(await request);
   } catch (error) {
@@ -66,16 +67,16 @@ describe('Postgres connections killed again and again during a load of submissio
     const typed = await residentsWithDrafts(portal.origin, 3, { incidents });
     const residents = [...typed, ...(await residentsLike(typed[0] as Resident, load - typed.length, { from: typed.length + 1 }))];
 
-    // First a storm (every connection, 25 times a second) for 0.6 s; then one
-    // connection at a time, several times a second, so some submissions pass and some fail.
+    // First a storm (every connection, 25 times a second) for 0.6 s; then one connection at a
+    // time (busy ones first), several times a second, so some submissions pass and some fail.
     await killer.start({ everyMs: 40, perRound: 0 });
     const calmer = setTimeout(() => killer.set({ everyMs: 300, perRound: 1 }), 600);
     const outcomes = await inParallel(residents.length, 20, async (i) => {
       const resident = residents[i] as Resident;
-      const sent = await noFailure(resident.send());
+      const sent = await outcomeOf(resident.send());
       // A browser follows the redirect at once; under the kills the confirmation page itself
       // may be the one that fails, which is also a "try again" page.
-      const confirmation = sent.kind === 'confirmed' ? await noFailure(resident.get('/apply/confirmation')) : null;
+      const confirmation = sent.kind === 'confirmed' ? await outcomeOf(resident.get('/apply/confirmation')) : null;
       return { resident, sent, confirmation };
     });
     clearTimeout(calmer);

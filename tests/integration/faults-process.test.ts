@@ -4,7 +4,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query, truncateAll } from '../helpers/database.ts';
 import { incompleteCases } from '../helpers/faults-database.ts';
-import type { Resident } from '../helpers/faults-http.ts';
 import {
   fresh,
   heldSubmission,
@@ -14,12 +13,14 @@ import {
   referenceIn,
   residentsLike,
   residentsWithDrafts,
+  type Resident,
 } from '../helpers/faults-http.ts';
 import {
   connectionRefused,
   exitWithin,
   freePort,
   killAllPortals,
+  removeLogs,
   startPortal,
   tail,
   type PortalProcess,
@@ -41,6 +42,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await killAllPortals();
   await smtp.end();
+  removeLogs();
 });
 
 /** What one press of "Accept and send" got: the confirmation (and its reference), a page, or nothing. */
