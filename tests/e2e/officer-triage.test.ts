@@ -479,6 +479,24 @@ const adminPages: AdminPage[] = [
     status: 400,
     then: (page, label) => expectErrorSummaryFocused(page, label),
   },
+  { label: 'subject access', as: 'administrator', path: () => '/admin/subject-access' },
+  {
+    label: 'subject access with errors',
+    as: 'administrator',
+    path: () => '/admin/subject-access',
+    then: (page, label) => submitEmpty(page, label),
+  },
+  {
+    label: 'subject access: what is held about a person',
+    as: 'administrator',
+    path: () => '/admin/subject-access',
+    then: async (page) => {
+      await page.locator('input[name="searchBy"][value="email"]').check();
+      await page.locator('#email').fill('alex@example.test');
+      expect(await navigateBy(page, () => page.locator('main form button[type="submit"]').first().press('Enter'))).toBe(200);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+    },
+  },
   { label: 'officers', as: 'administrator', path: () => '/admin/officers' },
   { label: 'add an officer', as: 'administrator', path: () => '/admin/officers/new' },
   {
