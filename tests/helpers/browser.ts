@@ -5,24 +5,15 @@ import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Express } from 'express';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromiumArgs, defaultChromiumPath } from '../../src/services/pdf-service.ts';
 
 /**
  * Real-browser tests: Debian's Chromium driven by playwright-core (no downloaded browser), axe-core
  * for accessibility, and keyboard helpers that prove every control can be reached with Tab.
  */
 
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+// The same Chromium and launch arguments the server prints PDFs with.
+export const chromiumPath = process.env.CHROMIUM_PATH ?? defaultChromiumPath;
 
 /** Launches Chromium, or fails (never skips) with how to install it. */
 export async function launchBrowser(): Promise<Browser> {
@@ -32,7 +23,7 @@ export async function launchBrowser(): Promise<Browser> {
         '(or set CHROMIUM_PATH to another Chromium binary). Do not use `npx playwright install`: it downloads a browser, which fails here.',
     );
   }
-  return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, timeout: 30_000 });
+  return chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs], timeout: 30_000 });
 }
 
 export interface RunningServer {
