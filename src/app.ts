@@ -41,14 +41,18 @@ export function createApp(services: Services): Express {
   app.use(assets.serve);
   app.use(publicFiles(publicDir, { index: false, maxAge: config.env === 'production' ? '1h' : 0 }));
   app.use(healthRoutes(services));
+  // The information pages, published figures and paper forms are the same for everyone and only
+  // read: no session, no body. Mounted before the session so a visitor without one costs no
+  // session id, and one with one no database read.
+  app.use(publicRoutes(services));
+  app.use(figuresRoutes(services));
+  app.use(paperFormRoutes(services));
+
   app.use(bodyParsing(config.uploadMaxBytes));
   app.use(sessions(services.sessionStore, config.session));
   app.use(csrfProtection());
   app.use(csrfLocals());
 
-  app.use(publicRoutes(services));
-  app.use(figuresRoutes(services));
-  app.use(paperFormRoutes(services));
   app.use('/apply', noStore(), applyRoutes(services));
   app.use('/admin', noStore(), adminRoutes(services));
 

@@ -21,7 +21,7 @@ try {
 }
 
 const logger = createLogger(config.logLevel);
-const database = openDatabase(config.database);
+const database = await openDatabase(config.database);
 const applied = await migrate(database.sql);
 if (applied.length) logger.info({ applied }, 'database migrated');
 const mailer = createMailer(config.mail, logger);

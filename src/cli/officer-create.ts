@@ -20,7 +20,7 @@ if (!values.email || !isOfficerRole(values.role)) {
 }
 
 const config = loadConfig();
-const database = openDatabase(config.database);
+const database = await openDatabase(config.database);
 try {
   await migrate(database.sql);
   const logger = createLogger('silent');

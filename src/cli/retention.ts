@@ -10,7 +10,7 @@ import { createLogger } from '../logger.ts';
 import { createMailer } from '../services/mailer.ts';
 
 const config = loadConfig();
-const database = openDatabase(config.database);
+const database = await openDatabase(config.database);
 try {
   await migrate(database.sql);
   const logger = createLogger('silent');

@@ -56,7 +56,7 @@ if (values.today !== undefined && !isIsoDate(values.today)) fail('--today must b
 async function main(url: string): Promise<void> {
   const started = performance.now();
   const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
-  const database = openDatabase({ kind: 'postgres', url });
+  const database = await openDatabase({ kind: 'postgres', url });
   try {
     await migrate(database.sql);
   } finally {

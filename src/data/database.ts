@@ -1,8 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import type { Config } from '../config.ts';
@@ -25,11 +22,12 @@ export interface Database {
 // Prisma's own advisory lock key for migrations, so our migrate and Prisma's never overlap.
 const migrationLockKey = 72707369;
 
-export function openDatabase(database: Config['database']): Database {
-  return database.kind === 'postgres' ? openPostgres(database.url) : openPglite(database.dataDir);
+export async function openDatabase(database: Config['database']): Promise<Database> {
+  return database.kind === 'postgres' ? openPostgres(database.url) : await openPglite(database.dataDir);
 }
 
-function openPostgres(url: string): Database {
+/** Postgres through pg's pool: synchronous, for callers that know the database is Postgres. */
+export function openPostgres(url: string): Database {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // Postgres can drop any connection at any moment (a restart, a failover, pg_terminate_backend).
   // pg reports that as an 'error' event on the client, and an 'error' event nobody listens to
@@ -93,8 +91,16 @@ function openPostgres(url: string): Database {
   };
 }
 
-/** The embedded default: real Postgres compiled to WASM, persisted under DATA_DIR (or in memory). */
-function openPglite(dataDir: string | null): Database {
+/**
+ * The embedded default: real Postgres compiled to WASM, persisted under DATA_DIR (or in memory).
+ * Imported only here: loading PGlite costs about 50 MB of memory that a portal on Postgres never uses.
+ */
+async function openPglite(dataDir: string | null): Promise<Database> {
+  const [{ PGlite }, { pg_trgm }, { PrismaPGlite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+    import('pglite-prisma-adapter'),
+  ]);
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   // pg_trgm backs the officers' search by name, as on real Postgres.
   const options = { extensions: { pg_trgm } };

@@ -4,7 +4,7 @@ import { openDatabase } from './database.ts';
 import { migrate } from './migrate.ts';
 
 const config = loadConfig();
-const database = openDatabase(config.database);
+const database = await openDatabase(config.database);
 try {
   const applied = await migrate(database.sql);
   console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');

@@ -12,7 +12,7 @@ import { OutboxWorker } from './outbox-worker.ts';
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
-const database = openDatabase(config.database);
+const database = await openDatabase(config.database);
 await migrate(database.sql);
 const mailer = createMailer(config.mail, logger);
 const worker = new OutboxWorker(outboxRepository(database.prisma), mailer, logger, {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Route } from 'playwright-core';
+import type { Browser, Route } from 'playwright-core';
 import type { Logger } from '../logger.ts';
 
 /**
@@ -100,7 +100,11 @@ export function pdfService(options: PdfServiceOptions) {
   function launch(): Promise<Browser> {
     if (!browser) {
       // The PDF's own time limit (below) bounds the wait; a slow first launch may still serve the next PDF.
-      const launching = chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs], timeout: 60_000 });
+      // playwright-core is imported on the first PDF: it costs about 60 MB of memory, which an
+      // instance that never prints should not carry.
+      const launching = import('playwright-core').then(({ chromium }) =>
+        chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs], timeout: 60_000 }),
+      );
       browser = launching;
       launching.then(
         (launched) =>

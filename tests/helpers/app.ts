@@ -4,7 +4,7 @@ import request from 'supertest';
 import { createApp } from '../../src/app.ts';
 import { buildServices, type Services } from '../../src/composition.ts';
 import { loadConfig } from '../../src/config.ts';
-import { openDatabase, type Database } from '../../src/data/database.ts';
+import { openPostgres, type Database } from '../../src/data/database.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createMailer } from '../../src/services/mailer.ts';
 import { testDatabaseUrl } from './database.ts';
@@ -49,7 +49,8 @@ export function createTestApp(options: { smtp: TestSmtpServer; env?: Record<stri
     },
   });
   const logger = createLogger(config.logLevel, sink);
-  const database = openDatabase(config.database);
+  if (config.database.kind !== 'postgres') throw new Error('The tests run on Postgres: set TEST_DATABASE_URL');
+  const database = openPostgres(config.database.url);
   const mailer = createMailer(config.mail, logger);
   const services = buildServices(config, database, mailer, logger);
   if (options.worker !== false) services.outboxWorker.start();

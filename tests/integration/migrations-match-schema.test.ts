@@ -69,7 +69,7 @@ let database: Database;
 beforeAll(async () => {
   await query(`DROP DATABASE IF EXISTS "asb_schema_check_${process.pid}"`);
   await ensureDatabaseExists(freshUrl);
-  database = openDatabase({ kind: 'postgres', url: freshUrl });
+  database = await openDatabase({ kind: 'postgres', url: freshUrl });
   await migrate(database.sql);
 });
 afterAll(async () => {

@@ -189,7 +189,7 @@ async function main(): Promise<void> {
 
     const officerPassword = `bench officer password ${randomBytes(9).toString('base64url')}`;
     const officerEmails = Array.from({ length: 10 }, (_, i) => `bench-${Date.now()}-${i}@council.test`);
-    const database = openDatabase({ kind: 'postgres', url });
+    const database = await openDatabase({ kind: 'postgres', url });
     try {
       const auth = authService({ officers: officerRepository(database.prisma), mfaRequired: true, issuer: 'bench' });
       for (const email of officerEmails) await auth.createOfficer({ email, name: 'Bench Officer', role: 'officer', password: officerPassword });

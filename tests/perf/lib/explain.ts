@@ -62,7 +62,7 @@ export async function explainPages(options: {
     DATA_DIR: dataDir,
   });
   const logger = createLogger('warn');
-  const opened = openDatabase(config.database);
+  const opened = await openDatabase(config.database);
   const prisma = new PrismaClient({
     adapter: new PrismaPg({ connectionString: options.databaseUrl, max: 10 }),
     log: [{ emit: 'event', level: 'query' }],
