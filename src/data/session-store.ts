@@ -1,5 +1,13 @@
 import session from 'express-session';
+import { LRUCache } from 'lru-cache';
 import type { PrismaClient } from '../generated/prisma/client.ts';
+
+/**
+ * A session's expiry moves forward on every request (rolling). Writing that to the database on
+ * every page would double the queries of a page; the store writes it only when it would move by
+ * more than this. A session may so end up to a minute before its idle time is fully up, never after.
+ */
+export const touchEveryMs = 60_000;
 
 /**
  * express-session store in the shared database, so any app instance can serve any request and a
@@ -7,6 +15,8 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
  */
 export class PrismaSessionStore extends session.Store {
   private lastSweep = 0;
+  /** The expiry each session had in the database when this instance last read or wrote it. */
+  private readonly storedExpiry = new LRUCache<string, number>({ max: 20_000 });
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -20,6 +30,7 @@ export class PrismaSessionStore extends session.Store {
       .findUnique({ where: { sid } })
       .then((row) => {
         if (!row || row.expiresAt.getTime() <= Date.now()) return callback(null, null);
+        this.storedExpiry.set(sid, row.expiresAt.getTime());
         callback(null, row.data as unknown as session.SessionData);
       })
       .catch((error: unknown) => callback(error));
@@ -31,6 +42,7 @@ export class PrismaSessionStore extends session.Store {
     this.prisma.session
       .upsert({ where: { sid }, create: { sid, data: json, expiresAt }, update: { data: json, expiresAt } })
       .then(() => {
+        this.storedExpiry.set(sid, expiresAt.getTime());
         this.sweepSometimes();
         callback?.();
       })
@@ -38,6 +50,7 @@ export class PrismaSessionStore extends session.Store {
   }
 
   override destroy(sid: string, callback?: (error?: unknown) => void): void {
+    this.storedExpiry.delete(sid);
     this.prisma.session
       .deleteMany({ where: { sid } })
       .then(() => callback?.())
@@ -45,9 +58,18 @@ export class PrismaSessionStore extends session.Store {
   }
 
   override touch(sid: string, data: session.SessionData, callback?: (error?: unknown) => void): void {
+    const expiresAt = this.expiryOf(data);
+    const stored = this.storedExpiry.get(sid);
+    if (stored !== undefined && expiresAt.getTime() - stored < touchEveryMs) {
+      callback?.();
+      return;
+    }
     this.prisma.session
-      .updateMany({ where: { sid }, data: { expiresAt: this.expiryOf(data) } })
-      .then(() => callback?.())
+      .updateMany({ where: { sid }, data: { expiresAt } })
+      .then(() => {
+        this.storedExpiry.set(sid, expiresAt.getTime());
+        callback?.();
+      })
       .catch((error: unknown) => callback?.(error));
   }
 
