@@ -39,6 +39,9 @@ if (config.database.kind === 'pglite' && config.env !== 'production' && !(await 
 // The worker's jobs run where the outbox worker runs: sending emails, and the daily retention job.
 const retention = config.outbox.enabled ? services.retention.startDaily() : null;
 if (config.outbox.enabled) services.outboxWorker.start();
+// The published figures count whole tables (seconds at a million cases): counted once now, in
+// the background, so no visitor waits for the first count.
+services.figures.warm().catch((error: unknown) => logger.warn({ err: error }, 'published figures not counted at start-up'));
 const server = app.listen(config.port, () => {
   logger.info(
     { url: config.baseUrl, port: config.port, database: database.kind, mail: mailer.describe() },

@@ -69,6 +69,14 @@ export function figuresService(deps: { figures: FiguresRepository; cacheSeconds:
       return monthsOf(year).map((month) => ({ month, figures: figuresForMonth(counts, month) }));
     },
 
+    /**
+     * Counts now, so the first visitor after start-up does not wait for the count (seconds at a
+     * million cases). Does nothing when there is no cache.
+     */
+    async warm(): Promise<void> {
+      if (cache) await cache.fetch('monthly');
+    },
+
     historic: () => figures.historic(),
     saveHistoric: (year: FinancialYear, values: Figures, officerId: string) => figures.saveHistoric(year.label, values, officerId),
     deleteHistoric: (year: FinancialYear, officerId: string) => figures.deleteHistoric(year.label, officerId),

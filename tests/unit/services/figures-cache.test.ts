@@ -94,6 +94,16 @@ describe('published figures cache', () => {
     expect(await aprilReceived(service)).toBe(1);
   });
 
+  it('warmed at start-up: the first page is served from the count already made', async () => {
+    const fake = fakeRepository();
+    const service = figuresService({ figures: fake.repository, cacheSeconds: 60 });
+    await service.warm();
+    expect(fake.state.calls).toBe(1);
+    fake.state.received = 9;
+    expect(await aprilReceived(service)).toBe(1);
+    expect(fake.state.calls).toBe(1);
+  });
+
   it('counts afresh on every request with FIGURES_CACHE_SECONDS=0', async () => {
     const fake = fakeRepository();
     const service = figuresService({ figures: fake.repository, cacheSeconds: 0 });
