@@ -36,9 +36,14 @@ export function caseViewService(deps: { queries: CaseQueryRepository; config: Pi
   return {
     async dashboard(): Promise<DashboardView> {
       const today = londonDate(now());
-      const [counts, ...lists] = await Promise.all([
+      const [counts, lists] = await Promise.all([
         queries.dashboardCounts(today, reviewHorizonDays),
-        ...dashboardSections.map((spec) => queries.dashboardCases(spec.section, today, reviewHorizonDays, dashboardListLength)),
+        queries.dashboardLists(
+          dashboardSections.map((spec) => spec.section),
+          today,
+          reviewHorizonDays,
+          dashboardListLength,
+        ),
       ]);
       return presentDashboard(today, counts, lists);
     },
