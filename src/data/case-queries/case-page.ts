@@ -119,17 +119,15 @@ export function casePageQueries(prisma: PrismaClient) {
   return {
     /** Everything about one case, for its page. Null when there is no such case. */
     async findCase(reference: string): Promise<CaseRecord | null> {
-      const officer = { select: { name: true } } as const;
       const row = await prisma.case.findUnique({
         where: { reference },
         include: {
-          spoc: { select: { name: true, email: true } },
           people: { orderBy: { role: 'asc' } },
           consent: { include: { upload: { select: { fileName: true, mediaType: true, size: true } } } },
           incidents: { orderBy: { position: 'asc' } },
-          statusChanges: { orderBy: { at: 'asc' }, include: { officer } },
-          notes: { orderBy: { createdAt: 'asc' }, include: { officer } },
-          auditEntries: { orderBy: { at: 'asc' }, include: { officer } },
+          statusChanges: { orderBy: { at: 'asc' } },
+          notes: { orderBy: { createdAt: 'asc' } },
+          auditEntries: { orderBy: { at: 'asc' } },
           outboxMessages: {
             orderBy: { createdAt: 'asc' },
             select: { kind: true, to: true, status: true, attempts: true, lastError: true, sentAt: true, createdAt: true },
@@ -141,6 +139,28 @@ export function casePageQueries(prisma: PrismaClient) {
         },
       });
       if (!row) return null;
+      // The officers named on the page (the SPoC, and who changed, noted or viewed what), in one
+      // query rather than one per kind of entry.
+      const officerIds = new Set<string>();
+      for (const id of [
+        row.spocOfficerId,
+        ...row.statusChanges.map((c) => c.officerId),
+        ...row.notes.map((n) => n.officerId),
+        ...row.auditEntries.map((e) => e.officerId),
+      ]) {
+        if (id) officerIds.add(id);
+      }
+      const officers = new Map(
+        (officerIds.size
+          ? await prisma.officer.findMany({ where: { id: { in: [...officerIds] } }, select: { id: true, name: true, email: true } })
+          : []
+        ).map((officer) => [officer.id, officer]),
+      );
+      const named = (id: string | null) => {
+        const officer = id ? officers.get(id) : undefined;
+        return officer ? { name: officer.name } : null;
+      };
+      const spoc = row.spocOfficerId ? officers.get(row.spocOfficerId) : undefined;
       return {
         id: row.id,
         reference: row.reference,
@@ -170,7 +190,7 @@ export function casePageQueries(prisma: PrismaClient) {
         closedAt: row.closedAt,
         closureReason: row.closureReason,
         anonymisedAt: row.anonymisedAt,
-        spoc: row.spoc,
+        spoc: spoc ? { name: spoc.name, email: spoc.email } : null,
         people: row.people.map((person) => ({ ...person, dateOfBirth: isoOrNull(person.dateOfBirth) })),
         consent: row.consent
           ? {
@@ -197,10 +217,15 @@ export function casePageQueries(prisma: PrismaClient) {
           toStatus: change.toStatus,
           reason: change.reason,
           at: change.at,
-          officer: change.officer,
+          officer: named(change.officerId),
         })),
-        notes: row.notes.map((note) => ({ text: note.text, createdAt: note.createdAt, officer: note.officer })),
-        auditEntries: row.auditEntries.map((entry) => ({ actor: entry.actor, action: entry.action, at: entry.at, officer: entry.officer })),
+        notes: row.notes.map((note) => ({ text: note.text, createdAt: note.createdAt, officer: named(note.officerId) })),
+        auditEntries: row.auditEntries.map((entry) => ({
+          actor: entry.actor,
+          action: entry.action,
+          at: entry.at,
+          officer: named(entry.officerId),
+        })),
         emails: row.outboxMessages,
         informationRequests: row.informationRequests.map((request) => ({
           agency: request.agency,
