@@ -1,5 +1,6 @@
 // npm run bench [-- --cases 20000] [--seconds 8] [--warmup 2] [--connections 50] [--submissions 1000]
 //                  [--database asb_bench] [--reuse] [--explain] [--only start,figures] [--profile] [--no-build] [--no-write]
+//                  [--no-single] [--node-options "--max-old-space-size=128"]
 //
 // Builds, seeds a fresh Postgres database through `npm run db:seed`, starts the portal as in
 // production (NODE_ENV=production, behind a TLS proxy: TRUST_PROXY=1 and X-Forwarded-Proto) and a
@@ -8,6 +9,11 @@
 // p99, share of the baseline) with the targets of issue 5, the submission benchmark (complete
 // drafts sent at once through the real CSRF flow, then every case and its emails found in the
 // database), and the portal's peak resident set size. Writes the same to tests/perf/results/latest.md.
+//
+// After the run at 50 connections, each portal page is measured again one request at a time (1
+// connection, --no-single to skip): what a page costs without waiting behind others. The kernel
+// column is the machine's CPU time spent in the kernel (system calls, loopback TCP) during each run.
+// --node-options passes V8 flags to the portal (e.g. a heap limit, to see its effect on memory).
 //
 // --reuse keeps the database when it already holds at least --cases cases (a million takes a while
 // to seed); --explain adds EXPLAIN (ANALYZE, BUFFERS) of the SQL behind the officers' pages and the
@@ -23,7 +29,7 @@ import { officerRepository } from '../../src/data/officers.ts';
 import { authService } from '../../src/services/auth-service.ts';
 import { explainPages, type ExplainedQuery } from './lib/explain.ts';
 import { load, type LoadResult } from './lib/load.ts';
-import { caseCount, databaseUrl, freePort, recreateDatabase, root, rssSampler, run, seed, startNode, type Running } from './lib/processes.ts';
+import { caseCount, cpuTimes, databaseUrl, freePort, recreateDatabase, root, rssSampler, run, seed, startNode, type Running } from './lib/processes.ts';
 import { machine, ms, table, whole, writeBlock } from './lib/report.ts';
 import { completeDraft, inParallel, officerSession, type CompleteDraft } from './lib/sessions.ts';
 import { checkStored, submitAll, type Stored, type SubmitResult } from './lib/submit.ts';
@@ -41,6 +47,8 @@ const { values: args } = parseArgs({
     explain: { type: 'boolean', default: false },
     only: { type: 'string' },
     profile: { type: 'boolean', default: false },
+    single: { type: 'boolean', default: true },
+    'node-options': { type: 'string', default: '' },
     build: { type: 'boolean', default: true },
     write: { type: 'boolean', default: true },
     results: { type: 'string', default: path.join(root, 'tests/perf/results/latest.md') },
@@ -55,6 +63,7 @@ const connections = Number(args.connections);
 const submissions = Number(args.submissions);
 const only = args.only ? new Set(args.only.split(',')) : null;
 const wanted = (key: string) => !only || only.has(key);
+const portalNodeOptions = args['node-options'].split(/\s+/).filter(Boolean);
 
 // ---------------------------------------------------------------------------------------------
 // Targets (issue 5)
@@ -84,6 +93,8 @@ interface Row {
   page: Page;
   result: LoadResult;
   rssPeakMb: number;
+  /** Share of the machine's busy CPU time spent in the kernel during the run. */
+  kernelShare: number;
 }
 
 function verdict(row: Row, baselinePerSecond: number): { target: string; met: boolean | null } {
@@ -108,6 +119,8 @@ function verdict(row: Row, baselinePerSecond: number): { target: string; met: bo
 }
 
 let loadBefore = 0;
+
+const percent = (share: number) => (Number.isFinite(share) ? `${Math.round(share * 100)}%` : '');
 
 const mark = (met: boolean | null) => (met === null ? '' : met ? 'met' : '**missed**');
 
@@ -175,10 +188,11 @@ async function main(): Promise<void> {
     logFile: path.join(work, 'portal.log'),
     readyPath: '/readyz',
     port: portalPort,
-    nodeArgs: args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    nodeArgs: [...portalNodeOptions, ...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
   });
   const rss = rssSampler(portal.pid);
   const rows: Row[] = [];
+  const singleRows: Row[] = [];
   let submitted: { result: SubmitResult; stored: Stored; rssPeakMb: number } | null = null;
   let explained: ExplainedQuery[] = [];
 
@@ -255,21 +269,23 @@ async function main(): Promise<void> {
       },
     ];
 
-    const measure = async (page: Page, origin: string) => {
+    const measure = async (page: Page, origin: string, into = rows, load1 = { connections, seconds, warmupSeconds }) => {
       rss.reset();
       const from = since();
+      const cpuBefore = cpuTimes();
       const result = await load({
         origin,
         paths: page.paths,
         cookies: page.cookies,
         headers: page.headers,
-        connections,
-        seconds,
-        warmupSeconds,
+        ...load1,
       });
+      const cpuAfter = cpuTimes();
       if (page.group !== 'baseline') pageWindows.push({ fromMs: from, toMs: since() });
-      const row: Row = { page, result, rssPeakMb: page.group === 'baseline' ? Number.NaN : rss.peak() };
-      rows.push(row);
+      const busy = cpuAfter.busy - cpuBefore.busy;
+      const kernelShare = busy > 0 ? (cpuAfter.kernel - cpuBefore.kernel) / busy : Number.NaN;
+      const row: Row = { page, result, rssPeakMb: page.group === 'baseline' ? Number.NaN : rss.peak(), kernelShare };
+      into.push(row);
       const statuses = Object.entries(result.statuses)
         .map(([status, count]) => `${status} x${count}`)
         .join(', ');
@@ -283,6 +299,13 @@ async function main(): Promise<void> {
     await measure(baselinePage, baseline.origin);
     for (const page of portalPages) if (wanted(page.key)) await measure(page, portal.origin);
     await measure({ ...baselinePage, label: 'Baseline again (after the portal pages)' }, baseline.origin);
+
+    if (args.single) {
+      const one = { connections: 1, seconds: Math.max(2, Math.round(seconds / 2)), warmupSeconds: 1 };
+      console.log(`== The same pages one request at a time: 1 connection, ${one.seconds} s each (${elapsed()})`);
+      await measure(baselinePage, baseline.origin, singleRows, one);
+      for (const page of portalPages) if (wanted(page.key)) await measure(page, portal.origin, singleRows, one);
+    }
 
     if (wanted('submissions') && submissions > 0) {
       console.log(`== Submissions: preparing ${submissions} + 50 complete drafts through the real pages (${elapsed()})`);
@@ -338,7 +361,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const report = renderReport({ rows, submitted, caseTotal, seeding, explained, profile });
+  const report = renderReport({ rows, singleRows, submitted, caseTotal, seeding, explained, profile });
   console.log(`\n${report}`);
   if (args.write && !only) {
     writeBlock(args.results, `bench-${cases}`, report);
@@ -360,6 +383,7 @@ const oneLine = (sql: string) => sql.replace(/\s+/g, ' ').trim();
 
 function renderReport(data: {
   rows: Row[];
+  singleRows: Row[];
   submitted: { result: SubmitResult; stored: Stored; rssPeakMb: number } | null;
   caseTotal: number;
   seeding: { seconds: number; rate: number } | null;
@@ -385,7 +409,7 @@ function renderReport(data: {
   lines.push('');
   lines.push(
     table(
-      ['page', 'requests/s', 'p50 ms', 'p95 ms', 'p99 ms', 'share', 'KB/response', 'peak RSS MB', 'target', ''],
+      ['page', 'requests/s', 'p50 ms', 'p95 ms', 'p99 ms', 'share', 'KB/response', 'peak RSS MB', 'kernel', 'target', ''],
       data.rows.map((row) => {
         const { target, met } = verdict(row, baselinePerSecond);
         return [
@@ -397,12 +421,41 @@ function renderReport(data: {
           `${Math.round((row.result.perSecond / baselinePerSecond) * 100)}%`,
           (row.result.bytesPerResponse / 1024).toFixed(1),
           Number.isFinite(row.rssPeakMb) ? row.rssPeakMb.toFixed(0) : '',
+          percent(row.kernelShare),
           target,
           mark(met),
         ];
       }),
     ),
   );
+  lines.push('');
+  lines.push('Kernel: share of the machine\'s busy CPU time (both cores, every process) spent in the kernel during that run.');
+  if (data.singleRows.length) {
+    lines.push('');
+    lines.push(
+      'The same pages one request at a time (1 connection): what each page costs without queueing behind 49 others. The officer targets are checked here too, as one officer at a time sees them; the verdict in the table above stays the one at 50 connections.',
+    );
+    lines.push('');
+    lines.push(
+      table(
+        ['page', 'requests/s', 'p50 ms', 'p95 ms', 'p99 ms', 'kernel', 'officer target', ''],
+        data.singleRows.map((row) => {
+          const officer = row.page.group === 'officer' || row.page.group === 'figures';
+          const limit = row.page.group === 'figures' ? targets.figuresP95 : targets.officerP95;
+          return [
+            row.page.label + (row.result.failures ? ` (${row.result.failures} failed)` : ''),
+            whole(row.result.perSecond),
+            ms(row.result.p50),
+            ms(row.result.p95),
+            ms(row.result.p99),
+            percent(row.kernelShare),
+            officer ? `p95 <= ${limit} ms` : '',
+            officer ? mark(row.result.failures === 0 && row.result.p95 <= limit) : '',
+          ];
+        }),
+      ),
+    );
+  }
   if (data.submitted) {
     const { result, stored, rssPeakMb } = data.submitted;
     const lost = result.sent - stored.withEmails;

@@ -147,6 +147,17 @@ export async function startNode(
 }
 
 /** Samples a process's resident set size (VmRSS) every 200 ms; the peak and last value in MB. */
+/** The machine's CPU time so far (all cores, in clock ticks), from /proc/stat: busy and in the kernel. */
+export function cpuTimes(): { busy: number; kernel: number } {
+  try {
+    const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = fields;
+    return { busy: user + nice + system + irq + softirq, kernel: system + irq + softirq };
+  } catch {
+    return { busy: 0, kernel: 0 }; // not Linux
+  }
+}
+
 export function rssSampler(pid: number) {
   let peak = 0;
   let last = 0;
