@@ -20,7 +20,9 @@ import { monthsOf, parseFinancialYear, type FinancialYear } from '../domain/fina
  * published figures are a yearly return: so the monthly counts are kept for `cacheSeconds` and then
  * refreshed in the background while the last counts are still served (stale-while-revalidate, one
  * refresh at a time: lru-cache's fetch). At most `cacheSeconds` after a change the page shows it;
- * 0 counts afresh on every request. Historic figures are small and always read afresh.
+ * 0 counts afresh on every request. Historic figures (entered by administrators) are kept the
+ * same time, and forgotten at once when this instance saves or deletes one: so the public page
+ * reads nothing from the database while its cache is fresh.
  */
 export function figuresService(deps: { figures: FiguresRepository; cacheSeconds: number }) {
   const { figures } = deps;
@@ -36,6 +38,16 @@ export function figuresService(deps: { figures: FiguresRepository; cacheSeconds:
         })
       : null;
 
+  type Historic = Awaited<ReturnType<FiguresRepository['historic']>>;
+  const historicCache =
+    deps.cacheSeconds > 0
+      ? new LRUCache<'historic', Historic>({ max: 1, ttl: deps.cacheSeconds * 1000, fetchMethod: () => figures.historic() })
+      : null;
+
+  async function historicFigures(): Promise<Historic> {
+    return (await historicCache?.fetch('historic')) ?? figures.historic();
+  }
+
   async function monthlyCounts(): Promise<MonthlyCounts> {
     if (!cache) return figures.monthlyCounts();
     const counts = await cache.fetch('monthly');
@@ -43,7 +55,7 @@ export function figuresService(deps: { figures: FiguresRepository; cacheSeconds:
   }
 
   async function years(now: Date): Promise<YearFigures[]> {
-    const [counts, historic] = await Promise.all([monthlyCounts(), figures.historic()]);
+    const [counts, historic] = await Promise.all([monthlyCounts(), historicFigures()]);
     const entered = historic.flatMap((row) => {
       const year = parseFinancialYear(row.financialYear);
       return year ? [{ year, figures: row.figures }] : [];
@@ -77,9 +89,16 @@ export function figuresService(deps: { figures: FiguresRepository; cacheSeconds:
       if (cache) await cache.fetch('monthly');
     },
 
+    /** For the administrators' page: always read afresh. */
     historic: () => figures.historic(),
-    saveHistoric: (year: FinancialYear, values: Figures, officerId: string) => figures.saveHistoric(year.label, values, officerId),
-    deleteHistoric: (year: FinancialYear, officerId: string) => figures.deleteHistoric(year.label, officerId),
+    async saveHistoric(year: FinancialYear, values: Figures, officerId: string): Promise<void> {
+      await figures.saveHistoric(year.label, values, officerId);
+      historicCache?.clear();
+    },
+    async deleteHistoric(year: FinancialYear, officerId: string): Promise<void> {
+      await figures.deleteHistoric(year.label, officerId);
+      historicCache?.clear();
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FiguresRepository } from '../../../src/data/figures.ts';
-import { figureKeys, type MonthlyCounts } from '../../../src/domain/figures.ts';
+import { figureKeys, type Figures, type MonthlyCounts } from '../../../src/domain/figures.ts';
 import { parseFinancialYear } from '../../../src/domain/financial-year.ts';
 import { figuresService } from '../../../src/services/figures-service.ts';
 
@@ -13,7 +13,7 @@ const year = parseFinancialYear('2026/27');
 if (!year) throw new Error('bad year label');
 
 function fakeRepository() {
-  const state = { calls: 0, received: 1, failing: false };
+  const state = { calls: 0, received: 1, failing: false, historicReads: 0, historic: [] as Array<{ financialYear: string; figures: Figures }> };
   let held: Promise<void> | null = null;
   const repository: FiguresRepository = {
     async monthlyCounts(): Promise<MonthlyCounts> {
@@ -24,9 +24,16 @@ function fakeRepository() {
       counts.applicationsReceived['2026-04'] = state.received;
       return counts;
     },
-    historic: async () => [],
-    saveHistoric: async () => {},
-    deleteHistoric: async () => {},
+    historic: async () => {
+      state.historicReads += 1;
+      return state.historic;
+    },
+    saveHistoric: async (financialYear, figures) => {
+      state.historic = [{ financialYear, figures }];
+    },
+    deleteHistoric: async () => {
+      state.historic = [];
+    },
   };
   return {
     state,
@@ -102,6 +109,24 @@ describe('published figures cache', () => {
     fake.state.received = 9;
     expect(await aprilReceived(service)).toBe(1);
     expect(fake.state.calls).toBe(1);
+  });
+
+  it('keeps the historic years too, and shows a saved or deleted one at once', async () => {
+    const fake = fakeRepository();
+    const service = figuresService({ figures: fake.repository, cacheSeconds: 60 });
+    const labels = async () => (await service.years(new Date('2026-06-01T12:00:00Z'))).map((row) => row.year.label);
+    const before = await labels();
+    await labels();
+    expect(fake.state.historicReads, 'read once for two pages').toBe(1);
+    expect(before).not.toContain('2019/20');
+    const year2019 = parseFinancialYear('2019/20');
+    if (!year2019) throw new Error('bad year label');
+    const figures = Object.fromEntries(figureKeys.map((key) => [key, 4])) as Figures;
+    await service.saveHistoric(year2019, figures, 'officer-id');
+    const saved = await service.years(new Date('2026-06-01T12:00:00Z'));
+    expect(saved.find((row) => row.year.label === '2019/20')?.figures.applicationsReceived).toBe(4);
+    await service.deleteHistoric(year2019, 'officer-id');
+    expect(await labels()).not.toContain('2019/20');
   });
 
   it('counts afresh on every request with FIGURES_CACHE_SECONDS=0', async () => {
