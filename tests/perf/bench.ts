@@ -1,6 +1,6 @@
 // npm run bench [-- --cases 20000] [--seconds 8] [--warmup 2] [--connections 50] [--submissions 1000]
 //                  [--database asb_bench] [--reuse] [--explain] [--only start,figures] [--profile] [--no-build] [--no-write]
-//                  [--no-single] [--node-options "--max-old-space-size=128"]
+//                  [--no-single] [--node-options "--max-old-space-size=128"] [--block name]
 //
 // Builds, seeds a fresh Postgres database through `npm run db:seed`, starts the portal as in
 // production (NODE_ENV=production, behind a TLS proxy: TRUST_PROXY=1 and X-Forwarded-Proto) and a
@@ -52,6 +52,8 @@ const { values: args } = parseArgs({
     build: { type: 'boolean', default: true },
     write: { type: 'boolean', default: true },
     results: { type: 'string', default: path.join(root, 'tests/perf/results/latest.md') },
+    // The block of the results file to write; with --only, results are written only to a block named here.
+    block: { type: 'string' },
   },
   allowNegative: true,
 });
@@ -363,9 +365,10 @@ async function main(): Promise<void> {
 
   const report = renderReport({ rows, singleRows, submitted, caseTotal, seeding, explained, profile });
   console.log(`\n${report}`);
-  if (args.write && !only) {
-    writeBlock(args.results, `bench-${cases}`, report);
-    console.log(`\nWritten to ${path.relative(process.cwd(), args.results)} (block bench-${cases}). Total ${elapsed()}.`);
+  if (args.write && (!only || args.block)) {
+    const block = args.block ?? `bench-${cases}`;
+    writeBlock(args.results, block, report);
+    console.log(`\nWritten to ${path.relative(process.cwd(), args.results)} (block ${block}). Total ${elapsed()}.`);
   } else {
     console.log(`\nTotal ${elapsed()} (results file not written${only ? ': --only' : ''}).`);
   }
