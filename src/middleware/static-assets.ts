@@ -11,8 +11,9 @@ import express, { type RequestHandler } from 'express';
  * cached by browsers for a year (`immutable`): a new build has new names, so nobody is served a
  * stale file. Scripts that import another fingerprinted file import it by its new name too.
  *
- * Views link to `assetPath('/assets/app.css')`. The plain names still work (short cache, as
- * before) for anything that links to them directly, such as the print layout. Compressed copies
+ * Views link to `assetPath('/assets/app.css')` (the print layout too: the PDF service finds the
+ * file by its plain name). The plain names still work, with a short cache, for anything that
+ * links to them directly. Compressed copies
  * (brotli, gzip) are made once, on first request, and kept in memory.
  */
 

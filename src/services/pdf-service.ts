@@ -37,6 +37,9 @@ export const a4Margins = { top: '18mm', right: '16mm', bottom: '18mm', left: '16
 const printOrigin = 'http://print.invalid';
 const publicDir = path.resolve(import.meta.dirname, '../../public');
 
+/** '/assets/app.3f9a1c0b2d.css' -> '/assets/app.css' (static-assets.ts makes the fingerprints). */
+const plainName = (pathname: string) => pathname.replace(/\.[0-9a-f]{10}(\.[a-z0-9]+)$/, '$1');
+
 // The print stylesheet numbers pages in @page margin boxes for a browser's own print; the PDF's
 // footer template numbers them here, so the margin boxes are switched off to avoid printing twice.
 const footerOnlyStyle = '<style>@page { @bottom-left { content: none; } @bottom-right { content: none; } }</style>';
@@ -129,19 +132,25 @@ export function pdfService(options: PdfServiceOptions) {
     };
   }
 
-  /** Answers the page's requests: the HTML, files under /assets/, nothing else. */
+  /**
+   * Answers the page's requests: the HTML, files under /assets/, nothing else. Pages link to
+   * fingerprinted names (`/assets/app.3f9a1c0b2d.css`, for browsers' year-long caching): the
+   * file is the one without the fingerprint, whose content the fingerprint is the hash of.
+   */
   async function answer(route: Route, html: string): Promise<void> {
     const url = new URL(route.request().url());
     if (url.origin !== printOrigin) return route.abort('blockedbyclient');
     if (url.pathname === '/') return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
-    const file = path.resolve(assetsRoot, `.${decodeURIComponent(url.pathname)}`);
+    const file = path.resolve(assetsRoot, `.${plainName(decodeURIComponent(url.pathname))}`);
     const type = contentTypes[path.extname(file)];
     if (!url.pathname.startsWith('/assets/') || !file.startsWith(`${assetsRoot}${path.sep}`) || !type)
       return route.abort('blockedbyclient');
     try {
       return await route.fulfill({ status: 200, contentType: type, body: await readFile(file) });
     } catch {
-      return route.abort('filenotfound');
+      // A file the page names but that is not there ('filenotfound' is not one of Playwright's
+      // abort codes: aborting with it threw, unhandled, and stopped the process).
+      return route.fulfill({ status: 404, contentType: 'text/plain; charset=utf-8', body: 'Not found' });
     }
   }
 
@@ -150,7 +159,8 @@ export function pdfService(options: PdfServiceOptions) {
     if (deadline.cancelled) throw new Timeout();
     const context = await launched.newContext({ javaScriptEnabled: false });
     try {
-      await context.route('**/*', (route) => answer(route, html));
+      // A request the page makes after the PDF is done finds the context closed: nothing to answer.
+      await context.route('**/*', (route) => answer(route, html).catch(() => undefined));
       const page = await context.newPage();
       await page.goto(`${printOrigin}/`, { waitUntil: 'load', timeout: timeoutMs });
       return await page.pdf({

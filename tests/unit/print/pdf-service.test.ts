@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { staticAssets } from '../../../src/middleware/static-assets.ts';
 import { pdfFileName } from '../../../src/routes/print-response.ts';
 import { footerTemplate, pdfService, type PdfResult } from '../../../src/services/pdf-service.ts';
 
@@ -52,6 +54,20 @@ describe('the PDF service', () => {
     expect(text).toContain('Testshire <Borough> Council');
     // The footer template numbers the page; the stylesheet's @page margin box must not as well.
     expect(text.match(/Page 1 of 1/g)).toHaveLength(1);
+  });
+
+  it('styles the page with the stylesheet by its fingerprinted name, as the print layout links it', async () => {
+    const fingerprinted = staticAssets(path.resolve(import.meta.dirname, '../../../public')).assetPath('/assets/app.css');
+    expect(fingerprinted).toMatch(/^\/assets\/app\.[0-9a-f]{10}\.css$/);
+    const page = (href: string) =>
+      `<!DOCTYPE html><html lang="en"><head><title>t</title><link rel="stylesheet" href="${href}"></head>
+      <body class="app-print"><p class="govuk-body">Shown</p><p class="govuk-!-display-none">Hidden by the stylesheet</p></body></html>`;
+    const styled = textOf(await pdf.render(page(fingerprinted), { footerText: 'Council' }));
+    expect(styled).toContain('Shown');
+    expect(styled).not.toContain('Hidden by the stylesheet');
+    // Without the stylesheet the hidden paragraph prints: the check above would notice it missing.
+    const unstyled = textOf(await pdf.render(page('/assets/none.css'), { footerText: 'Council' }));
+    expect(unstyled).toContain('Hidden by the stylesheet');
   });
 
   it('fetches nothing from the network, whatever the HTML asks for', async () => {
