@@ -1,6 +1,6 @@
 // npm run bench [-- --cases 20000] [--seconds 8] [--warmup 2] [--connections 50] [--submissions 1000]
 //                  [--database asb_bench] [--reuse] [--explain] [--only start,figures] [--profile] [--no-build] [--no-write]
-//                  [--no-single] [--node-options "--max-old-space-size=128"] [--block name]
+//                  [--no-single] [--node-options=--max-old-space-size=128] [--block name]
 //
 // Builds, seeds a fresh Postgres database through `npm run db:seed`, starts the portal as in
 // production (NODE_ENV=production, behind a TLS proxy: TRUST_PROXY=1 and X-Forwarded-Proto) and a
