@@ -18,7 +18,7 @@ try {
   const result = await services.retention.run();
   console.log(
     `Retention: ${result.retentionMonths} months, cases closed on or before ${result.cutoff}. ` +
-      `Anonymised ${result.anonymised} ${result.anonymised === 1 ? 'case' : 'cases'}; forgot ${result.countersForgotten} ended rate-limit counters.`,
+      `Anonymised ${result.anonymised} ${result.anonymised === 1 ? 'case' : 'cases'}; deleted ${result.draftsDeleted} ${result.draftsDeleted === 1 ? 'application' : 'applications'} never sent; forgot ${result.countersForgotten} ended rate-limit counters.`,
   );
 } catch (error) {
   console.error(`The retention job failed: ${(error as Error).message}`);

@@ -27,6 +27,25 @@ export interface RetentionCandidate extends RetentionFacts {
  */
 export function retentionRepository(prisma: PrismaClient) {
   return {
+    /**
+     * Applications started and never sent: deletes each draft last changed before `changedBefore`
+     * whose resume link (if it has one) has also expired, with any file uploaded to it, in one
+     * statement. Returns how many drafts went.
+     */
+    async deleteAbandonedDrafts(changedBefore: Date, now: Date): Promise<number> {
+      const [row] = await prisma.$queryRaw<Array<{ deleted: number }>>`
+        WITH gone AS (
+          DELETE FROM draft
+           WHERE submitted_case_id IS NULL AND updated_at < ${changedBefore}
+             AND (resume_expires_at IS NULL OR resume_expires_at < ${now})
+          RETURNING id
+        ), files AS (
+          DELETE FROM upload WHERE case_id IS NULL AND draft_id IN (SELECT id FROM gone) RETURNING id
+        )
+        SELECT (SELECT count(*) FROM gone)::int AS deleted, (SELECT count(*) FROM files)::int AS files`;
+      return row?.deleted ?? 0;
+    },
+
     /** Closed or withdrawn cases, not yet anonymised, closed before the instant: oldest first. */
     async closedBefore(before: Date, limit: number): Promise<RetentionCandidate[]> {
       return prisma.case.findMany({

@@ -2,6 +2,7 @@ import type { RetentionRepository } from '../data/retention.ts';
 import { londonDate, type IsoDate } from '../domain/calendar-date.ts';
 import { closedBeforeInstant, isDueForAnonymisation, retentionCutoff } from '../domain/retention.ts';
 import type { Logger } from '../logger.ts';
+import { resumeLinkDays } from './resume-service.ts';
 
 export interface RetentionRun {
   /** The last closing day that was due. */
@@ -10,7 +11,16 @@ export interface RetentionRun {
   anonymised: number;
   /** Rate-limit counters forgotten because their window had ended. */
   countersForgotten: number;
+  /** Applications started and never sent, deleted (see abandonedDraftDays). */
+  draftsDeleted: number;
 }
+
+/**
+ * An application started and never sent is deleted this many days after it was last changed (or
+ * when its resume link expires, if that is later): the life of a resume link, so nobody loses an
+ * application they could still come back to.
+ */
+export const abandonedDraftDays = resumeLinkDays;
 
 export interface DailySchedule {
   stop(): Promise<void>;
@@ -22,7 +32,8 @@ const dayMs = 86_400_000;
 /**
  * The retention job: anonymises every case closed longer ago than the council's retention period
  * (read fresh each run: an administrator may have changed it), one case per transaction, each
- * with an audit entry. Also forgets rate-limit counters whose window has ended. Safe to run on
+ * with an audit entry. Also deletes applications started and never sent (abandonedDraftDays) and
+ * forgets rate-limit counters whose window has ended. Safe to run on
  * several instances at once: each case is claimed before it is changed.
  */
 export function retentionService(deps: {
@@ -48,8 +59,9 @@ export function retentionService(deps: {
       }
       if (due.length === 0 || batch.length < batchSize) break;
     }
+    const draftsDeleted = await retention.deleteAbandonedDrafts(new Date(now.getTime() - abandonedDraftDays * dayMs), now);
     const countersForgotten = await deps.forgetExpiredCounters(now);
-    const result = { cutoff: retentionCutoff(today, retentionMonths), retentionMonths, anonymised, countersForgotten };
+    const result = { cutoff: retentionCutoff(today, retentionMonths), retentionMonths, anonymised, countersForgotten, draftsDeleted };
     // Counts and dates only: nothing about the people in the cases.
     logger.info(result, 'retention run finished');
     return result;

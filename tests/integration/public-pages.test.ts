@@ -265,6 +265,7 @@ describe('the information pages', () => {
     expect(res.text).toContain('Testshire Borough Council is the data controller');
     expect(res.text).toContain('section 104 of the Anti-social Behaviour, Crime and Policing Act 2014');
     expect(res.text).toContain('24 months (two years) after your case closes');
+    expect(res.text).toContain('If you start an application and do not send it, we delete what you entered 28 days after you last changed it');
     expect(res.text).toContain('the Testshire Police and Crime Commissioner');
   });
 });

@@ -181,6 +181,38 @@ describe('the retention job', () => {
     expect(await query('SELECT key FROM rate_limit')).toEqual([{ key: 'sign-in:ip:counting' }]);
   });
 
+  it('deletes applications never sent 28 days after their last change, with their files; keeps any still resumable or sent', async () => {
+    const daysAgo = (days: number) => new Date(today.getTime() - days * 86_400_000);
+    const draft = async (updatedAt: Date, extra: { resumeExpiresAt?: Date; submittedCaseId?: string } = {}) => {
+      const [row] = await query<{ id: string }>(
+        `INSERT INTO draft (id, answers, updated_at, resume_token_hash, resume_expires_at, submitted_case_id)
+         VALUES (gen_random_uuid(), '{"victimDetails": {"fullName": "Alex Example"}}', $1, $2, $3, $4) RETURNING id::text AS id`,
+        [updatedAt, extra.resumeExpiresAt ? `hash-${Math.random()}` : null, extra.resumeExpiresAt ?? null, extra.submittedCaseId ?? null],
+      );
+      if (!row) throw new Error('no draft');
+      await query(
+        `INSERT INTO upload (id, draft_id, file_name, media_type, size, data) VALUES (gen_random_uuid(), $1, 'consent.pdf', 'application/pdf', $2, $3)`,
+        [row.id, consentPdf.length, consentPdf],
+      );
+      return row.id;
+    };
+    const abandoned = await draft(daysAgo(29));
+    const recent = await draft(daysAgo(27));
+    const resumable = await draft(daysAgo(40), { resumeExpiresAt: new Date(today.getTime() + 86_400_000) });
+    const linkExpired = await draft(daysAgo(40), { resumeExpiresAt: daysAgo(12) });
+    const sent = await draft(daysAgo(40), { submittedCaseId: '00000000-0000-4000-8000-000000000001' });
+
+    const result = await portal.services.retention.run(today);
+    expect(result.draftsDeleted).toBe(2);
+    const left = (await query<{ id: string }>('SELECT id::text AS id FROM draft')).map((row) => row.id);
+    expect(left.sort()).toEqual([recent, resumable, sent].sort());
+    const files = (await query<{ draft_id: string | null }>('SELECT draft_id::text AS draft_id FROM upload')).map((row) => row.draft_id);
+    expect(files.sort(), 'the deleted drafts’ files went with them, none left without a draft').toEqual([recent, resumable, sent].sort());
+    expect(left).not.toContain(abandoned);
+    expect(left).not.toContain(linkExpired);
+    expect(portal.logs.join('')).not.toContain('Alex Example');
+  });
+
   it('runs every day from the worker: soon after start, then again', async () => {
     const now = new Date();
     const longAgo = (months: number) => londonInstant(addCalendarMonths(londonDate(now), -months), { hour: 12, minute: 0 });

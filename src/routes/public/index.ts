@@ -9,6 +9,7 @@ import {
   yesNoValues,
   type EligibilityAnswers,
 } from '../../domain/eligibility.ts';
+import { abandonedDraftDays } from '../../services/retention-service.ts';
 
 /**
  * The public information pages (no log-in, no session). Each page's URL and view mirror each
@@ -96,6 +97,7 @@ export function pageHelpers(council: Council, options: { sessionIdleMinutes: num
     workingDays,
     applyStartPath,
     sessionIdleMinutes: options.sessionIdleMinutes,
+    abandonedDraftDays,
     /** '5MB', as GOV.UK writes file sizes. */
     uploadMaxSize: `${Math.round((options.uploadMaxBytes / 1024 / 1024) * 10) / 10}MB`,
     incidentOptions: incidentBandOptions(council.threshold.minimumIncidents),
