@@ -122,6 +122,15 @@ function verdict(row: Row, baselinePerSecond: number): { target: string; met: bo
 
 let loadBefore = 0;
 
+/** A row's first cells in both tables: the page, requests/s, p50, p95, p99. */
+const loadCells = (row: Row): string[] => [
+  row.page.label + (row.result.failures ? ` (${row.result.failures} failed)` : ''),
+  whole(row.result.perSecond),
+  ms(row.result.p50),
+  ms(row.result.p95),
+  ms(row.result.p99),
+];
+
 const percent = (share: number) => (Number.isFinite(share) ? `${Math.round(share * 100)}%` : '');
 
 const mark = (met: boolean | null) => (met === null ? '' : met ? 'met' : '**missed**');
@@ -416,11 +425,7 @@ function renderReport(data: {
       data.rows.map((row) => {
         const { target, met } = verdict(row, baselinePerSecond);
         return [
-          row.page.label + (row.result.failures ? ` (${row.result.failures} failed)` : ''),
-          whole(row.result.perSecond),
-          ms(row.result.p50),
-          ms(row.result.p95),
-          ms(row.result.p99),
+          ...loadCells(row),
           `${Math.round((row.result.perSecond / baselinePerSecond) * 100)}%`,
           (row.result.bytesPerResponse / 1024).toFixed(1),
           Number.isFinite(row.rssPeakMb) ? row.rssPeakMb.toFixed(0) : '',
@@ -446,11 +451,7 @@ function renderReport(data: {
           const officer = row.page.group === 'officer' || row.page.group === 'figures';
           const limit = row.page.group === 'figures' ? targets.figuresP95 : targets.officerP95;
           return [
-            row.page.label + (row.result.failures ? ` (${row.result.failures} failed)` : ''),
-            whole(row.result.perSecond),
-            ms(row.result.p50),
-            ms(row.result.p95),
-            ms(row.result.p99),
+            ...loadCells(row),
             percent(row.kernelShare),
             officer ? `p95 <= ${limit} ms` : '',
             officer ? mark(row.result.failures === 0 && row.result.p95 <= limit) : '',
