@@ -13,7 +13,7 @@ import { channelLabels } from '../domain/case-list-query.ts';
 import { statusLabels } from '../domain/case-status.ts';
 import { formatLondonTime } from '../domain/london-time.ts';
 import { isReference, normaliseReference } from '../domain/reference.ts';
-import { letterMissing, letterNames, letterTitles, type LetterName } from './case-action-service.ts';
+import { letterMissing, letterNames, letterTitles, type LetterName } from './case-letters.ts';
 
 /**
  * The printed case record: everything on the case page, in words, for a meeting file. Reading it

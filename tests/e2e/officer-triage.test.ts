@@ -7,7 +7,7 @@ import { caseStatuses, statusLabels, type CaseStatus } from '../../src/domain/ca
 import { figureKeys, type Figures } from '../../src/domain/figures.ts';
 import { financialYearStarting } from '../../src/domain/financial-year.ts';
 import { adminNavigation } from '../../src/routes/admin/index.ts';
-import { letterNames } from '../../src/services/case-action-service.ts';
+import { letterNames } from '../../src/services/case-letters.ts';
 import { createTestApp, visitor, type TestApp } from '../helpers/app.ts';
 import {
   adoptSession,

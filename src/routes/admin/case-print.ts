@@ -4,7 +4,7 @@ import { formatLongDate, londonDate } from '../../domain/calendar-date.ts';
 import { isVictimAttendance, victimAttendanceLabels } from '../../domain/case-decisions.ts';
 import { statusLabels } from '../../domain/case-status.ts';
 import { formatLondonTime } from '../../domain/london-time.ts';
-import { isLetterName, letterTitles, type LetterName } from '../../services/case-action-service.ts';
+import { isLetterName, letterTitles, type LetterName } from '../../services/case-letters.ts';
 import { sendPrintPage } from '../print-response.ts';
 import { caseUrl, notFoundPage, officerOf, refusedPage } from './case-actions-form.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { southDerbyshire } from '../../../src/council.ts';
-import { letterNames, type LetterName } from '../../../src/services/case-action-service.ts';
+import { letterNames, type LetterName } from '../../../src/services/case-letters.ts';
 import { renderTemplate } from '../../../src/views.ts';
 
 /**
