@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { buildServices } from '../composition.ts';
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../data/database.ts';
+import { refuseWhenLocked } from '../data/pglite-lock.ts';
 import { migrate } from '../data/migrate.ts';
 import { isOfficerRole } from '../domain/officer-roles.ts';
 import { createLogger } from '../logger.ts';
@@ -20,7 +21,7 @@ if (!values.email || !isOfficerRole(values.role)) {
 }
 
 const config = loadConfig();
-const database = await openDatabase(config.database);
+const database = await openDatabase(config.database).catch(refuseWhenLocked('or create officers from the administration page (/admin/administration/officers).'));
 try {
   await migrate(database.sql);
   const logger = createLogger('silent');

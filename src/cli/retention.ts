@@ -5,12 +5,13 @@
 import { buildServices } from '../composition.ts';
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../data/database.ts';
+import { refuseWhenLocked } from '../data/pglite-lock.ts';
 import { migrate } from '../data/migrate.ts';
 import { createLogger } from '../logger.ts';
 import { createMailer } from '../services/mailer.ts';
 
 const config = loadConfig();
-const database = await openDatabase(config.database);
+const database = await openDatabase(config.database).catch(refuseWhenLocked());
 try {
   await migrate(database.sql);
   const logger = createLogger('silent');

@@ -3,6 +3,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import type { Config } from '../config.ts';
+import { lockPgliteFolder } from './pglite-lock.ts';
 
 /** Runs whole SQL scripts (migrations) and simple queries outside Prisma. */
 export interface SqlRunner {
@@ -102,6 +103,8 @@ async function openPglite(dataDir: string | null): Promise<Database> {
     import('pglite-prisma-adapter'),
   ]);
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  // One process at a time on the folder: a second opener is refused (src/data/pglite-lock.ts).
+  const unlock = dataDir ? lockPgliteFolder(dataDir) : () => undefined;
   // pg_trgm backs the officers' search by name, as on real Postgres.
   const options = { extensions: { pg_trgm } };
   const client = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
@@ -124,6 +127,7 @@ async function openPglite(dataDir: string | null): Promise<Database> {
     async close() {
       await prisma.$disconnect();
       await client.close();
+      unlock();
     },
   };
 }

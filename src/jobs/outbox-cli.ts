@@ -4,6 +4,7 @@
 import { buildServices } from '../composition.ts';
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../data/database.ts';
+import { refuseWhenLocked } from '../data/pglite-lock.ts';
 import { migrate } from '../data/migrate.ts';
 import { outboxRepository } from '../data/outbox.ts';
 import { createLogger } from '../logger.ts';
@@ -12,7 +13,7 @@ import { OutboxWorker } from './outbox-worker.ts';
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
-const database = await openDatabase(config.database);
+const database = await openDatabase(config.database).catch(refuseWhenLocked());
 await migrate(database.sql);
 const mailer = createMailer(config.mail, logger);
 const worker = new OutboxWorker(outboxRepository(database.prisma), mailer, logger, {
