@@ -33,7 +33,7 @@ const app = createApp(services);
 if (config.database.kind === 'pglite' && config.env !== 'production' && !(await services.auth.hasOfficers())) {
   const password = randomBytes(15).toString('base64url');
   await services.auth.createOfficer({ email: 'admin@localhost', name: 'Demo administrator', role: 'administrator', password });
-  console.log(`\nDemo administrator created (embedded database only). Sign in at ${config.baseUrl}/admin/sign-in\n  email:    admin@localhost\n  password: ${password}   (shown once)\n`);
+  console.log(`\nDemo administrator created (embedded database only). Sign in at ${config.baseUrl}/admin/sign-in\n  email:    admin@localhost\n  password: ${password}   (shown once)\n  Its second factor is optional here (OFFICER_MFA): set up an authenticator app at ${config.baseUrl}/admin/account\n`);
 }
 
 // The worker's jobs run where the outbox worker runs: sending emails, and the daily retention job.

@@ -62,6 +62,9 @@ export function officerRepository(prisma: PrismaClient) {
         data: { failedSignIns: 0, lockedUntil: null, lastSignInAt: new Date(), ...(totpStep === null ? {} : { totpLastStep: totpStep }) },
       }),
     setTotpSecret: (id: string, secret: string | null) => prisma.officer.update({ where: { id }, data: { totpSecret: secret } }),
+    /** A new authenticator key, with the time step of the code that confirmed it (used up). */
+    setTotpSecretConfirmed: (id: string, secret: string, totpStep: number) =>
+      prisma.officer.update({ where: { id }, data: { totpSecret: secret, totpLastStep: totpStep } }),
     setPassword: (id: string, passwordHash: string) =>
       prisma.officer.update({ where: { id }, data: { passwordHash, failedSignIns: 0, lockedUntil: null } }),
     update: (id: string, data: { role?: OfficerRole; disabled?: boolean; name?: string }) => prisma.officer.update({ where: { id }, data }),

@@ -93,6 +93,18 @@ export function authService(deps: { officers: OfficerRepository; mfaRequired: bo
     },
 
     hasOfficers: async () => (await officers.count()) > 0,
+
+    /**
+     * A signed-in officer sets up an authenticator app from their account: the code from the new
+     * key turns it on (and is then used up, as at sign-in). False when the code is not right.
+     */
+    async confirmNewSecondFactor(officer: OfficerRecord, secret: string, code: string): Promise<boolean> {
+      const result = await verifyTotp({ secret, token: code, epochTolerance: 30 }).catch(() => ({ valid: false as const }));
+      if (!result.valid) return false;
+      await officers.setTotpSecretConfirmed(officer.id, secret, Math.floor(Date.now() / 30_000) + result.delta);
+      await officers.audit({ officerId: officer.id, action: 'second factor set up' });
+      return true;
+    },
   };
 }
 
