@@ -41,11 +41,9 @@ type Transition = readonly [from: CaseStatus, action: CaseAction, to: CaseStatus
 
 /** One row per allowed move. Anything not listed is refused. */
 const transitions: readonly Transition[] = [
+  // The acknowledgement comes first: it names the single point of contact and tells the applicant
+  // when to expect the decision. A received case cannot be decided until it is acknowledged.
   ['received', 'acknowledge', 'acknowledged'],
-  // The decision letter also acknowledges, so a received case may be decided directly.
-  ['received', 'decide_met', 'threshold_met'],
-  ['received', 'decide_not_met', 'threshold_not_met'],
-  ['received', 'reject', 'rejected'],
   ['received', 'withdraw', 'withdrawn'],
 
   ['acknowledged', 'decide_met', 'threshold_met'],

@@ -160,11 +160,9 @@ export function caseActionService({ actions, config, onEmailsQueued }: Dependenc
           overrideReason: override ? input.overrideReason : null,
           decidedAt: now,
         };
-        // The decision letter also acknowledges a case decided straight from receipt.
-        const acknowledging = s.acknowledgedAt ? {} : { acknowledgedAt: now };
-        const spoc = s.spoc ? {} : { spocOfficerId: officer.id };
-        await work.update({ ...fields, ...acknowledging, ...spoc });
-        Object.assign(s, fields, acknowledging, s.spoc ? {} : { spoc: { id: officer.id, name: officer.name } });
+        // The status machine decides only acknowledged cases: the acknowledgement named the SPoC.
+        await work.update(fields);
+        Object.assign(s, fields);
         await work.audit('decided threshold', {
           outcome: input.outcome,
           ground: fields.rejectionGround,

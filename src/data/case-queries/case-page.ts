@@ -91,7 +91,7 @@ export interface CaseRecord {
     sentAt: Date | null;
     createdAt: Date;
   }>;
-  informationRequests: Array<{ agency: string; requestedAt: Date; dueOn: IsoDate; repliedAt: Date | null; reply: string | null }>;
+  informationRequests: Array<{ id: string; agency: string; requestedAt: Date; dueOn: IsoDate; repliedAt: Date | null; reply: string | null }>;
   reviews: Array<{
     scheduledFor: Date;
     agenciesInvited: string[];
@@ -193,7 +193,7 @@ export function casePageQueries(prisma: PrismaClient) {
               'sentAt', m.sent_at, 'createdAt', m.created_at
             ) ORDER BY m.created_at, m.id), '[]'::json) FROM outbox_message m WHERE m.case_id = c.id) AS emails,
           (SELECT coalesce(json_agg(json_build_object(
-              'agency', r.agency, 'requestedAt', r.requested_at, 'dueOn', r.due_on, 'repliedAt', r.replied_at, 'reply', r.reply
+              'id', r.id, 'agency', r.agency, 'requestedAt', r.requested_at, 'dueOn', r.due_on, 'repliedAt', r.replied_at, 'reply', r.reply
             ) ORDER BY r.requested_at, r.id), '[]'::json) FROM information_request r WHERE r.case_id = c.id) AS "informationRequests",
           (SELECT coalesce(json_agg(json_build_object(
               'scheduledFor', v.scheduled_for, 'agenciesInvited', v.agencies_invited, 'independentChair', v.independent_chair,

@@ -11,6 +11,7 @@ import {
   sortLabels,
 } from '../../domain/case-list-query.ts';
 import { caseStatuses, statusLabels } from '../../domain/case-status.ts';
+import { presentActionBanner } from '../../services/case-view/case-page-presenter.ts';
 
 /** The choices the case list's filter form offers, in order. */
 const filterChoices = {
@@ -51,7 +52,7 @@ export function caseRoutes(services: Services): Router {
     if (!officer) return caseNotFound(res);
     const page = await caseViews.casePage(req.params.reference, officer.id);
     if (!page) return caseNotFound(res);
-    res.render('admin/cases/show', { title: `Case ${page.reference}`, page });
+    res.render('admin/cases/show', { title: `Case ${page.reference}`, page, banner: presentActionBanner(page, req.query.done, req.query.letter) });
   });
 
   router.get('/:reference/consent-file', async (req: Request<{ reference: string }>, res: Response) => {

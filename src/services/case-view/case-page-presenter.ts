@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { CaseRecord } from '../../data/case-queries.ts';
-import { caseActionMenu } from '../../domain/case-action-menu.ts';
+import { actionDoneMessages, caseActionMenu, statusMoveSlugList } from '../../domain/case-action-menu.ts';
 import { channelLabels } from '../../domain/case-list-query.ts';
 import { compareIsoDates, formatShortDate, type IsoDate } from '../../domain/calendar-date.ts';
-import { statusLabels } from '../../domain/case-status.ts';
+import { isFinalStatus, statusLabels } from '../../domain/case-status.ts';
+import { isLetterName, letterMissing, letterNames, letterTitles } from '../case-letters.ts';
 import { caseHref, deadlineWords, formatDate, formatDateTime, plural } from './format.ts';
 import { label, labels, orNone, statusTag } from './labels.ts';
 import { presentTimeline, type TimelineEntry } from './case-timeline-presenter.ts';
@@ -19,19 +20,37 @@ export interface CasePageView {
   reference: string;
   status: { label: string; classes: string };
   summary: Row[];
-  actions: { moves: Array<{ href: string; label: string }>; records: Array<{ href: string; label: string }> };
+  actions: { next: Link | null; groups: Array<{ heading: string; links: Link[] }> };
+  /** The printed case record and every letter the case has, each with its PDF. */
+  prints: {
+    record: Printable;
+    letters: Array<Printable & { note: string }>;
+    /** No email address for the person letters go to: every letter must be printed and posted. */
+    postOnly: boolean;
+  };
   people: Array<{ title: string; rows: Row[] }>;
   consent: { rows: Row[]; file: { href: string; text: string } | null } | null;
   application: Row[];
   incidents: Array<{ title: string; rows: Row[] }>;
   advice: { met: boolean; headline: string; reasons: string[]; flags: string[] } | null;
   decision: Row[] | null;
-  informationRequests: Array<{ agency: string; requested: string; due: string; replied: string }>;
+  informationRequests: Array<{ agency: string; requested: string; due: string; replied: string; replyHref: string | null; letter: Printable }>;
   reviews: Array<{ title: string; rows: Row[] }>;
   recommendations: Array<{ action: string; agency: string; due: string; done: string; victimComments: string }>;
   appeals: Array<{ title: string; rows: Row[] }>;
   timeline: TimelineEntry[];
   views: TimelineEntry[];
+}
+
+interface Link {
+  href: string;
+  label: string;
+}
+
+interface Printable {
+  text: string;
+  href: string;
+  pdfHref: string;
 }
 
 const adviceSchema = z.object({
@@ -70,9 +89,13 @@ export function presentCase(record: CaseRecord, today: IsoDate): CasePageView {
         : []),
     ],
     actions: {
-      moves: menu.moves.map((item) => ({ href: actionHref(item.slug), label: item.label })),
-      records: menu.records.map((item) => ({ href: actionHref(item.slug), label: item.label })),
+      next: menu.next ? { href: actionHref(menu.next.slug), label: menu.next.label } : null,
+      groups: menu.groups.map((group) => ({
+        heading: group.heading,
+        links: group.links.map((item) => ({ href: actionHref(item.slug), label: item.label })),
+      })),
     },
+    prints: presentPrints(record),
     people: presentPeople(record),
     consent: presentConsent(record),
     application: [
@@ -131,6 +154,8 @@ export function presentCase(record: CaseRecord, today: IsoDate): CasePageView {
         : compareIsoDates(request.dueOn, today) < 0
           ? 'No reply (overdue)'
           : 'No reply yet',
+      replyHref: request.repliedAt || isFinalStatus(record.status) ? null : `${caseHref(record.reference)}/information-requests/${request.id}/reply`,
+      letter: printable(`Print the letter to ${request.agency}`, `${caseHref(record.reference)}/letters/information-request/${request.id}`),
     })),
     reviews: record.reviews.map((review, index) => ({
       title: record.reviews.length > 1 ? `Review meeting ${index + 1}` : 'Review meeting',
@@ -161,6 +186,61 @@ export function presentCase(record: CaseRecord, today: IsoDate): CasePageView {
       ],
     })),
     ...presentTimeline(record),
+  };
+}
+
+const printable = (text: string, href: string): Printable => ({ text, href, pdfHref: `${href}?format=pdf` });
+
+/** The person letters go to: the one who applied (the applicant, or the victim applying themselves). */
+function letterGoesByPost(record: CaseRecord): { name: string; byPost: boolean } {
+  const person = record.people.find((p) => p.role === 'applicant') ?? record.people.find((p) => p.role === 'victim');
+  return { name: person?.name ?? 'the applicant', byPost: !person?.email };
+}
+
+function presentPrints(record: CaseRecord): CasePageView['prints'] {
+  const latest = <T extends { createdAt?: Date; receivedAt?: Date }>(items: T[]): T | null => items[items.length - 1] ?? null;
+  const facts = {
+    status: record.status,
+    acknowledgedAt: record.acknowledgedAt,
+    decision: record.decision,
+    decidedAt: record.decidedAt,
+    review: latest(record.reviews),
+    outcomeSentAt: record.outcomeSentAt,
+    appeal: latest(record.appeals),
+    closedAt: record.closedAt,
+  };
+  const { name, byPost } = letterGoesByPost(record);
+  const href = (letter: string) => `${caseHref(record.reference)}/letters/${letter}`;
+  return {
+    record: printable('Print the case record', `${caseHref(record.reference)}/print`),
+    letters: letterNames
+      .filter((letter) => letterMissing(letter, facts) === null)
+      .map((letter) => ({
+        ...printable(`${byPost ? 'Print and post' : 'Print'} the ${letterTitles[letter].toLowerCase()}`, href(letter)),
+        note: byPost ? `Due by post: ${name} has no email address` : 'Sent by email',
+      })),
+    postOnly: byPost,
+  };
+}
+
+/**
+ * The success banner after an action (the action's page redirects to ?done=<slug>, and to
+ * &letter=<name> when the letter must go by post): what happened, where the case is now, and
+ * the letter to print.
+ */
+export function presentActionBanner(
+  page: CasePageView,
+  done: unknown,
+  letter: unknown,
+): { heading: string; status: string | null; letter: Printable | null } | null {
+  if (typeof done !== 'string' || !Object.hasOwn(actionDoneMessages, done)) return null;
+  const heading = actionDoneMessages[done] ?? '';
+  const status = statusMoveSlugList.includes(done) ? `The case is now ${page.status.label}.` : null;
+  const href = `${caseHref(page.reference)}/letters/${String(letter)}`;
+  return {
+    heading,
+    status,
+    letter: isLetterName(letter) ? printable(`Print the ${letterTitles[letter].toLowerCase()} and post it: there is no email address to send it to`, href) : null,
   };
 }
 

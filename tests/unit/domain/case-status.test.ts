@@ -21,7 +21,7 @@ const X = '-';
 type Expected = CaseStatus | typeof X;
 const expectedTable: Record<CaseStatus, Record<CaseAction, Expected>> = {
   received: {
-    acknowledge: 'acknowledged', decide_met: 'threshold_met', decide_not_met: 'threshold_not_met', reject: 'rejected',
+    acknowledge: 'acknowledged', decide_met: X, decide_not_met: X, reject: X,
     schedule_review: X, hold_review: X, send_outcome: X, receive_appeal: X,
     conclude_appeal: X, reopen: X, close: X, withdraw: 'withdrawn',
   },
@@ -111,7 +111,17 @@ describe('refusal messages', () => {
     [
       'received',
       'hold_review',
-      'You cannot hold the review for a case that is Received. From here you can acknowledge the application, decide the threshold is met, decide the threshold is not met, reject the application or withdraw the case.',
+      'You cannot hold the review for a case that is Received. From here you can acknowledge the application or withdraw the case.',
+    ],
+    [
+      'received',
+      'decide_met',
+      'You cannot decide the threshold is met for a case that is Received. Acknowledge the application first.',
+    ],
+    [
+      'received',
+      'reject',
+      'You cannot reject the application for a case that is Received. Acknowledge the application first.',
     ],
     [
       'threshold_met',
@@ -160,7 +170,7 @@ describe('refusal messages', () => {
 
 describe('allowedActions', () => {
   it.each([
-    ['received', ['acknowledge', 'decide_met', 'decide_not_met', 'reject', 'withdraw']],
+    ['received', ['acknowledge', 'withdraw']],
     ['acknowledged', ['decide_met', 'decide_not_met', 'reject', 'withdraw']],
     ['threshold_met', ['schedule_review', 'withdraw']],
     ['threshold_not_met', ['receive_appeal', 'close']],
