@@ -341,7 +341,8 @@ describe('an officer takes a case from received to closed', () => {
 describe('threshold decisions', () => {
   it('rejects on a ground, with the ground and reasons in the email and the printed letter', async () => {
     const reference = await apply({ onBehalf: true, incidents: 3 });
-    const { v } = await signedInOfficer();
+    const { v, id } = await signedInOfficer();
+    await act(v, reference, 'acknowledge', { spoc: id }); // a decision needs the acknowledgement first
 
     // No ground chosen: 400 with the summary, the typed reason kept.
     const missing = await v.submit(actionUrl(reference, 'decide-threshold'), {
@@ -380,7 +381,7 @@ describe('threshold decisions', () => {
     expect(letter.text).toContain('We have rejected it because we consider it <strong>vexatious</strong>.');
     expect(letter.text).toContain('This repeats the application decided in March, with no new incidents.');
     expect(letter.text).toContain(`<a class="govuk-link" href="${pcc.appealUrl}">`);
-    expect(await statusChanges(reference)).toEqual(['->received', 'received>rejected']);
+    expect(await statusChanges(reference)).toEqual(['->received', 'received>acknowledged', 'acknowledged>rejected']);
   });
 
   it('goes from threshold not met to an appeal the PCC sends back, then decides it met', async () => {
@@ -532,7 +533,7 @@ describe('refusals and validation', () => {
     const scheduleOnReceived = await v.get(actionUrl(reference, 'schedule-review'));
     expect(scheduleOnReceived.status).toBe(409);
     expect(scheduleOnReceived.text).toContain(
-      'You cannot schedule the review for a case that is Received. Decide the threshold is met first.',
+      'You cannot schedule the review for a case that is Received. From here you can acknowledge the application or withdraw the case.',
     );
 
     // Without the form's token the POST is refused.
