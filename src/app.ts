@@ -7,6 +7,7 @@ import { csrfLocals, csrfProtection } from './middleware/csrf.ts';
 import { errorHandler, notFound } from './middleware/errors.ts';
 import { locals } from './middleware/locals.ts';
 import { noStore } from './middleware/no-store.ts';
+import { requestSafetyContext } from './middleware/repeatable.ts';
 import { requestId } from './middleware/request-id.ts';
 import { requestLog } from './middleware/request-log.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
@@ -52,6 +53,7 @@ export function createApp(services: Services): Express {
   app.use(sessions(services.sessionStore, config.session));
   app.use(csrfProtection());
   app.use(csrfLocals());
+  app.use(requestSafetyContext());
 
   app.use('/apply', noStore(), applyRoutes(services));
   app.use('/admin', noStore(), adminRoutes(services));

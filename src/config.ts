@@ -13,6 +13,7 @@ const envSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
       .optional(),
+    DATABASE_POOL_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
     DATA_DIR: z.string().default('./data'),
     SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
     SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(60),
@@ -69,7 +70,8 @@ export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
   baseUrl: string;
-  database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string | null };
+  /** Postgres: `poolTimeoutMs` is how long a query waits for a free connection before failing (503). */
+  database: { kind: 'postgres'; url: string; poolTimeoutMs?: number } | { kind: 'pglite'; dataDir: string | null };
   dataDir: string;
   session: { secret: string; idleMinutes: number; absoluteHours: number; secureCookie: boolean };
   /** Whether officers must use a second factor (always in production; optional only for the embedded demo). */
@@ -121,7 +123,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     port: env.PORT,
     baseUrl: (env.BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
     database: env.DATABASE_URL
-      ? { kind: 'postgres', url: env.DATABASE_URL }
+      ? { kind: 'postgres', url: env.DATABASE_URL, poolTimeoutMs: env.DATABASE_POOL_TIMEOUT_MS }
       : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },
     dataDir,
     session: {

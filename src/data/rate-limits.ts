@@ -1,5 +1,6 @@
 import { RateLimiterPrisma, RateLimiterRes } from 'rate-limiter-flexible';
 import type { PrismaClient } from '../generated/prisma/client.ts';
+import { retryOnConnectionLoss } from './connection-loss.ts';
 
 export type Consumed = { allowed: true } | { allowed: false; retryAfterMs: number };
 
@@ -33,7 +34,9 @@ export function rateLimitStore(prisma: PrismaClient) {
       return {
         async consume(key) {
           try {
-            await limiter.consume(key);
+            // Tried again on a dropped connection only in a request that is safe to repeat: at
+            // worst one attempt is counted twice, never one let through uncounted.
+            await retryOnConnectionLoss(() => limiter.consume(key));
             return { allowed: true };
           } catch (error) {
             // The library rejects with a RateLimiterRes when the limit is reached, and with an

@@ -50,7 +50,7 @@ export function createTestApp(options: { smtp: TestSmtpServer; env?: Record<stri
   });
   const logger = createLogger(config.logLevel, sink);
   if (config.database.kind !== 'postgres') throw new Error('The tests run on Postgres: set TEST_DATABASE_URL');
-  const database = openPostgres(config.database.url);
+  const database = openPostgres(config.database.url, { poolTimeoutMs: config.database.poolTimeoutMs });
   const mailer = createMailer(config.mail, logger);
   const services = buildServices(config, database, mailer, logger);
   if (options.worker !== false) services.outboxWorker.start();

@@ -91,3 +91,58 @@ export async function incompleteCases(incidents: number): Promise<IncompleteCase
     ),
   );
 }
+
+/**
+ * The next `times` saves of a session (insert or update of a row of `session`) fail in Postgres,
+ * as a save does when the database fails just then. Undone by `clearSessionSaveFaults()`.
+ */
+export async function failSessionSaves(times: number): Promise<void> {
+  await query(`
+    DROP SEQUENCE IF EXISTS faults_session_saves;
+    CREATE SEQUENCE faults_session_saves;
+    CREATE OR REPLACE FUNCTION faults_fail_session_save() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF nextval('faults_session_saves') <= ${Math.floor(times)} THEN RAISE EXCEPTION 'injected fault: session save fails'; END IF;
+      RETURN NEW;
+    END $$;
+    DROP TRIGGER IF EXISTS faults_fail_session_save ON session;
+    CREATE TRIGGER faults_fail_session_save BEFORE INSERT OR UPDATE ON session FOR EACH ROW EXECUTE FUNCTION faults_fail_session_save();`);
+}
+
+export async function clearSessionSaveFaults(): Promise<void> {
+  await query(`DROP TRIGGER IF EXISTS faults_fail_session_save ON session;
+    DROP FUNCTION IF EXISTS faults_fail_session_save();
+    DROP SEQUENCE IF EXISTS faults_session_saves;`);
+}
+
+/**
+ * Runs `work` while `table` is locked, so the portal's query on it waits with its connection
+ * busy; terminates the backends waiting on the lock (the connection dies under a running query,
+ * as in a failover), then lets go of the lock. Returns what `work` returned and how many
+ * backends were terminated.
+ */
+export async function killConnectionsWaitingOn<T>(table: string, work: () => Promise<T>): Promise<{ result: T; killed: number }> {
+  const locker = new pg.Client({ connectionString: testDatabaseUrl });
+  locker.on('error', () => undefined);
+  await locker.connect();
+  try {
+    await locker.query('BEGIN');
+    await locker.query(`LOCK TABLE "${table.replace(/"/g, '""')}" IN ACCESS EXCLUSIVE MODE`);
+    const pending = work();
+    pending.catch(() => undefined);
+    let killed = 0;
+    const deadline = Date.now() + 10_000;
+    while (killed === 0 && Date.now() < deadline) {
+      const { rows } = await locker.query<{ killed: number }>(
+        `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS killed FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'`,
+      );
+      killed = rows[0]?.killed ?? 0;
+      if (killed === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await locker.query('COMMIT');
+    return { result: await pending, killed };
+  } finally {
+    await locker.end().catch(() => undefined);
+  }
+}

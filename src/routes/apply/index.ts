@@ -5,6 +5,7 @@ import type { Confirmation } from '../../services/application-service.ts';
 import { IncompleteApplicationError } from '../../journey/application.ts';
 import { declarationSchema } from '../../journey/schemas.ts';
 import { rateLimit } from '../../middleware/rate-limit.ts';
+import { idempotent } from '../../middleware/repeatable.ts';
 import { contextFor, emptyAnswers, journeyProgress, readForm, steps, type FormStep } from '../../journey/steps.ts';
 import { checkAnswersSections } from './check-answers-presenter.ts';
 import { noErrors, pageErrors, singleError, type PageErrors } from './errors.ts';
@@ -154,7 +155,9 @@ export function applyRoutes(services: Services, mount: JourneyMount = residentMo
         ),
       ];
 
-  router.post('/check-answers', ...submissionLimit, async (req, res) => {
+  // Sending is idempotent by the submission key (one case per draft, whatever the repeats), so an
+  // operation whose database connection dies under it is tried again (src/data/connection-loss.ts).
+  router.post('/check-answers', idempotent(), ...submissionLimit, async (req, res) => {
     const key = typeof req.body?.submissionKey === 'string' ? req.body.submissionKey : '';
     // This browser's own draft: the one in progress or one it sent. A draft still "in progress" in
     // the session may have been sent already: its case was committed but the session could not be
