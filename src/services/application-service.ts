@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { fileTypeFromBuffer } from 'file-type';
 import type { Config } from '../config.ts';
 import type { CaseRepository, NewCase, NewEmail, NewPerson, SubmittedCase } from '../data/cases.ts';
 import { DuplicateReferenceError } from '../data/cases.ts';
@@ -56,7 +55,8 @@ export function applicationService({ drafts, cases, config, onEmailsQueued }: De
       if (!file || file.buffer.length === 0) {
         return { ok: false, message: file ? 'The selected file is empty' : 'Select the signed consent form' };
       }
-      const detected = await fileTypeFromBuffer(file.buffer);
+      // file-type is loaded on the first upload, not at start-up (about 100 ms of it).
+      const detected = await (await import('file-type')).fileTypeFromBuffer(file.buffer);
       const extension = detected ? allowedUploadTypes.get(detected.mime) : undefined;
       if (!detected || !extension) return { ok: false, message: 'The selected file must be a PDF, JPG or PNG' };
       const fileName = `signed-consent-form.${extension}`;

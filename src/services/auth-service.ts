@@ -1,6 +1,7 @@
+import { createRequire } from 'node:module';
 import { hash, verify } from '@node-rs/argon2';
-import { dictionary } from '@zxcvbn-ts/language-common';
-import { generateSecret, generateURI, verify as verifyTotp } from 'otplib';
+import type * as LanguageCommon from '@zxcvbn-ts/language-common';
+import type * as Otplib from 'otplib';
 import type { OfficerRecord, OfficerRepository } from '../data/officers.ts';
 import type { OfficerRole } from '../domain/officer-roles.ts';
 import { passwordProblem } from '../domain/password-policy.ts';
@@ -9,8 +10,14 @@ import { passwordProblem } from '../domain/password-policy.ts';
 // algorithm 2 is Argon2id (a const enum in @node-rs/argon2's types, which isolated modules cannot import).
 export const argon2Options = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
+// Loaded on first use, not at start-up: the password list holds about 11 MB and otplib 4 MB, and
+// neither is needed until an officer signs in or sets a password.
+const load = createRequire(import.meta.url);
+const otp = () => load('otplib') as typeof Otplib;
+let common: ReadonlySet<string> | undefined;
 /** About 49,000 common and breached passwords, shipped in @zxcvbn-ts/language-common. */
-const commonPasswords: ReadonlySet<string> = new Set(dictionary['passwords-common'].map((word) => word.toLowerCase()));
+const commonPasswords = (): ReadonlySet<string> =>
+  (common ??= new Set((load('@zxcvbn-ts/language-common') as typeof LanguageCommon).dictionary['passwords-common'].map((word) => word.toLowerCase())));
 
 export const lockout = { afterFailures: 5, forMs: 15 * 60_000 } as const;
 
@@ -26,7 +33,7 @@ export function authService(deps: { officers: OfficerRepository; mfaRequired: bo
   const { officers } = deps;
 
   return {
-    passwordProblem: (password: string, email?: string) => passwordProblem(password, { commonPasswords, email }),
+    passwordProblem: (password: string, email?: string) => passwordProblem(password, { commonPasswords: commonPasswords(), email }),
     hashPassword: (password: string) => hash(password, argon2Options),
 
     /** Email and password. Failures are generic; five in a row lock the account for 15 minutes. */
@@ -58,7 +65,7 @@ export function authService(deps: { officers: OfficerRepository; mfaRequired: bo
      */
     async checkCode(officer: OfficerRecord, code: string, secret = officer.totpSecret): Promise<number | null> {
       if (!secret || !/^\d{6}$/.test(code)) return null;
-      const result = await verifyTotp({ secret, token: code, epochTolerance: 30 }).catch(() => ({ valid: false as const }));
+      const result = await otp().verify({ secret, token: code, epochTolerance: 30 }).catch(() => ({ valid: false as const }));
       if (!result.valid) return null;
       const step = Math.floor(Date.now() / 30_000) + result.delta;
       if (officer.totpLastStep !== null && step <= officer.totpLastStep) return null;
@@ -75,9 +82,9 @@ export function authService(deps: { officers: OfficerRepository; mfaRequired: bo
       await officers.audit({ officerId: officer.id, action: 'second factor failed' });
     },
 
-    newTotpSecret: () => generateSecret(),
+    newTotpSecret: () => otp().generateSecret(),
     /** The otpauth:// address an authenticator app reads from the QR code. */
-    totpUri: (officer: OfficerRecord, secret: string) => generateURI({ issuer: deps.issuer, label: officer.email, secret }),
+    totpUri: (officer: OfficerRecord, secret: string) => otp().generateURI({ issuer: deps.issuer, label: officer.email, secret }),
 
     async enableTotp(officer: OfficerRecord, secret: string): Promise<void> {
       await officers.setTotpSecret(officer.id, secret);
@@ -87,7 +94,7 @@ export function authService(deps: { officers: OfficerRepository; mfaRequired: bo
     findOfficer: (id: string) => officers.findById(id),
 
     async createOfficer(data: { email: string; name: string; role: OfficerRole; password: string }): Promise<OfficerRecord> {
-      const problem = passwordProblem(data.password, { commonPasswords, email: data.email });
+      const problem = passwordProblem(data.password, { commonPasswords: commonPasswords(), email: data.email });
       if (problem) throw new Error(problem);
       return officers.create({ email: data.email, name: data.name, role: data.role, passwordHash: await hash(data.password, argon2Options) });
     },

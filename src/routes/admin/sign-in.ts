@@ -1,5 +1,4 @@
 import { Router, type Request, type Response } from 'express';
-import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { Services } from '../../composition.ts';
 import type { OfficerRecord } from '../../data/officers.ts';
@@ -119,7 +118,8 @@ export function signInRoutes(services: Services): Router {
       title: 'Set up your authenticator app',
       layout: 'layouts/admin',
       secret: pending.setupSecret,
-      qrCode: await QRCode.toDataURL(uri, { margin: 1, width: 220 }),
+      // qrcode is loaded on the first set-up, not at start-up.
+      qrCode: await (await import('qrcode')).default.toDataURL(uri, { margin: 1, width: 220 }),
       errors: errors.summary,
       fieldErrors: errors.fields,
     });
