@@ -4,7 +4,8 @@
 //   the Prisma client (src/generated) when prisma/schema.prisma is newer;
 //   the stylesheet (public/assets) when a file in src/styles or govuk-frontend is newer;
 //   the compiled server (dist/) when any file in src/ (the generated client included) or a
-//   tsconfig is newer than tsc's last build (dist/.tsbuildinfo).
+//   tsconfig is newer than tsc's last build (dist/.tsbuildinfo);
+//   the embedded database's template (dist/pglite-template/) when a migration or PGlite is newer.
 // With no src/ (a production image holds only dist/), there is nothing to build from: it checks
 // that dist/server.js exists and stops.
 import { spawnSync } from 'node:child_process';
@@ -53,4 +54,7 @@ if (stale(at('dist', '.tsbuildinfo'), at('src'), at('tsconfig.json'), at('tsconf
   // build as current so the next start does not run tsc again.
   const now = new Date();
   utimesSync(at('dist', '.tsbuildinfo'), now, now);
+}
+if (stale(at('dist', 'pglite-template', 'PG_VERSION'), at('prisma', 'migrations'), at('node_modules', '@electric-sql', 'pglite', 'package.json'))) {
+  npmRun('build:pglite');
 }
