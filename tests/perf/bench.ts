@@ -93,6 +93,7 @@ const targets = {
   submissionsPerSecond: 400,
   submissionP99: 150,
   rssMb: 256,
+  rssAtStartMb: 160,
 };
 
 type Group = 'baseline' | 'public' | 'figures' | 'officer';
@@ -217,6 +218,8 @@ async function main(): Promise<void> {
     nodeArgs: [...portalNodeOptions, ...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
   });
   const rss = rssSampler(portal.pid);
+  // Read as soon as /readyz has answered: the portal has started and served nothing else.
+  const rssAtStartMb = rss.last();
   const rows: Row[] = [];
   const singleRows: Row[] = [];
   let submitted: { result: SubmitResult; stored: Stored; rssPeakMb: number } | null = null;
@@ -387,7 +390,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const report = renderReport({ rows, singleRows, submitted, caseTotal, seeding, explained, profile });
+  const report = renderReport({ rows, singleRows, submitted, caseTotal, seeding, explained, profile, rssAtStartMb });
   console.log(`\n${report}`);
   if (args.write && (!only || args.block)) {
     const block = args.block ?? `bench-${cases}`;
@@ -416,6 +419,7 @@ function renderReport(data: {
   seeding: { seconds: number; rate: number } | null;
   explained: ExplainedQuery[];
   profile: string;
+  rssAtStartMb: number;
 }): string {
   const baselines = data.rows.filter((row) => row.page.group === 'baseline').map((row) => row.result.perSecond);
   const baselinePerSecond = baselines.reduce((sum, value) => sum + value, 0) / Math.max(1, baselines.length);
@@ -510,7 +514,7 @@ function renderReport(data: {
   const peak = Math.max(...peaks);
   lines.push('');
   lines.push(
-    `Memory: the portal's resident set size, sampled every 200 ms during the load, peaked at **${peak.toFixed(0)} MB** (target < ${targets.rssMb} MB: ${peak < targets.rssMb ? 'met' : '**missed**'}).`,
+    `Memory: the portal's resident set size was **${data.rssAtStartMb.toFixed(0)} MB** once started, before its first request (target <= ${targets.rssAtStartMb} MB: ${data.rssAtStartMb <= targets.rssAtStartMb ? 'met' : '**missed**'}); sampled every 200 ms during the load, it peaked at **${peak.toFixed(0)} MB** (target <= ${targets.rssMb} MB: ${peak <= targets.rssMb ? 'met' : '**missed**'}).`,
   );
   if (data.explained.length) {
     lines.push('');
