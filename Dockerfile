@@ -33,4 +33,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
 # The same node flags as `npm start` (tests/unit/dockerfile.test.ts checks they agree). The other
 # commands, run in the same image: node dist/data/migrate-cli.js, node dist/jobs/outbox-cli.js,
 # node dist/cli/officer-create.js --email ..., node dist/cli/retention.js.
-CMD ["node", "dist/server.js"]
+CMD ["node", "--max-old-space-size=128", "dist/server.js"]

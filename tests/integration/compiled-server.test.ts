@@ -7,8 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { testDatabaseUrl } from '../helpers/database.ts';
+import { csrfTokenFrom, visitor } from '../helpers/app.ts';
+import { query, testDatabaseUrl, truncateAll } from '../helpers/database.ts';
 import { freePort } from '../helpers/faults-process.ts';
+import { fillApplication, send } from '../helpers/journey.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const scripts = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
@@ -106,5 +108,45 @@ describe('the compiled server (node dist/server.js)', () => {
     expect((await request(second.origin).get('/readyz')).status).toBe(200);
     // The administrator made at the first start is still there: no second one.
     expect(second.output()).not.toContain('Demo administrator created');
+  });
+
+  it('under the heap limit npm start sets, takes the largest upload allowed and serves the largest application page', async () => {
+    // UPLOAD_MAX_MB at the most the configuration allows (20), and an application with the most
+    // incidents the form takes (50): check your answers lists them all, with the upload.
+    expect(startFlags.some((flag) => flag.startsWith('--max-old-space-size='))).toBe(true);
+    await truncateAll();
+    const portal = await startCompiled({
+      NODE_ENV: 'test',
+      DATABASE_URL: testDatabaseUrl,
+      SESSION_SECRET: 'compiled-server-test-secret-long-enough-0123456789',
+      DATA_DIR: path.join(work, 'heap-data'),
+      UPLOAD_MAX_MB: '20',
+      RATE_LIMIT_SUBMISSIONS_PER_IP: '1000',
+    });
+    const v = visitor(portal.origin);
+    await fillApplication(v, { onBehalf: true, incidents: 50 });
+    const changed = await v.submit('/apply/consent?change=1', { consentMethod: 'upload' });
+    expect(changed.headers.location).toBe('/apply/consent-upload');
+    const token = csrfTokenFrom((await v.get('/apply/consent-upload')).text);
+    const header = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+    const largest = Buffer.concat([header, Buffer.alloc(20 * 1024 * 1024 - header.length - 1024, 0x20)]);
+    const uploaded = await v.agent
+      .post('/apply/consent-upload?change=1')
+      .field('_csrf', token)
+      .attach('consentFile', largest, { filename: 'consent.pdf', contentType: 'application/pdf' });
+    expect(uploaded.status, uploaded.text.slice(0, 500)).toBe(303);
+
+    const check = await v.get('/apply/check-answers');
+    expect(check.status).toBe(200);
+    expect(check.text).toContain('Signed consent form uploaded');
+    expect(check.text).toContain('Shouting and banging at night, time 50');
+    const { response } = await send(v);
+    expect(response.status).toBe(303);
+    expect(response.headers.location).toBe('/apply/confirmation');
+    expect(await query<{ size: number }>('SELECT size FROM upload')).toEqual([{ size: largest.length }]);
+    expect(await query<{ n: number }>('SELECT count(*)::int AS n FROM incident')).toEqual([{ n: 50 }]);
+    // Still up, and it did not run out of heap on the way.
+    expect((await request(portal.origin).get('/readyz')).status).toBe(200);
+    expect(portal.output()).not.toMatch(/heap out of memory|FATAL ERROR/i);
   });
 });
