@@ -44,10 +44,17 @@ if (!existsSync(at('src'))) {
   process.exit(0);
 }
 
-if (stale(at('src', 'generated', 'prisma', 'client.ts'), at('prisma', 'schema.prisma'), at('node_modules', '@prisma', 'client', 'package.json'))) {
+if (
+  stale(
+    at('src', 'generated', 'prisma', 'client.ts'),
+    at('prisma', 'schema.prisma'),
+    at('node_modules', '@prisma', 'client', 'package.json'),
+  )
+) {
   npmRun('generate');
 }
-if (stale(at('public', 'assets', 'app.css'), at('src', 'styles'), at('node_modules', 'govuk-frontend', 'package.json'))) npmRun('build:css');
+if (stale(at('public', 'assets', 'app.css'), at('src', 'styles'), at('node_modules', 'govuk-frontend', 'package.json')))
+  npmRun('build:css');
 if (stale(at('dist', '.tsbuildinfo'), at('src'), at('tsconfig.json'), at('tsconfig.build.json'))) {
   npmRun('build:js');
   // tsc leaves its build info alone when no output changed (a file touched, not edited): mark the
@@ -55,6 +62,12 @@ if (stale(at('dist', '.tsbuildinfo'), at('src'), at('tsconfig.json'), at('tsconf
   const now = new Date();
   utimesSync(at('dist', '.tsbuildinfo'), now, now);
 }
-if (stale(at('dist', 'pglite-template', 'PG_VERSION'), at('prisma', 'migrations'), at('node_modules', '@electric-sql', 'pglite', 'package.json'))) {
+if (
+  stale(
+    at('dist', 'pglite-template', 'PG_VERSION'),
+    at('prisma', 'migrations'),
+    at('node_modules', '@electric-sql', 'pglite', 'package.json'),
+  )
+) {
   npmRun('build:pglite');
 }

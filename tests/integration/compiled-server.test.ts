@@ -33,7 +33,14 @@ async function startCompiled(env: Record<string, string>, nodeFlags = startFlags
   const child = spawn(process.execPath, [...nodeFlags, 'dist/server.js'], {
     cwd: root,
     // Only what the process needs: no tsx loader or NODE_OPTIONS inherited from vitest.
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), PORT: String(port), LOG_LEVEL: 'warn', OUTBOX_WORKER: 'off', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? os.tmpdir(),
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      OUTBOX_WORKER: 'off',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -108,7 +108,9 @@ async function main(): Promise<void> {
     results.pglite.push(await timeStart(portal, { ...base, DATA_DIR: dataDir }, `http://127.0.0.1:${port}/readyz`));
     rmSync(dataDir, { recursive: true, force: true });
     const last = (list: Start[]) => `${ms(list.at(-1)?.ms ?? NaN)} ms`;
-    console.log(`  round ${round}: baseline ${last(results.baseline)}, Postgres ${last(results.postgres)}, fresh PGlite ${last(results.pglite)}`);
+    console.log(
+      `  round ${round}: baseline ${last(results.baseline)}, Postgres ${last(results.postgres)}, fresh PGlite ${last(results.pglite)}`,
+    );
   }
   rmSync(work, { recursive: true, force: true });
 

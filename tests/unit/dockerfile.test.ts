@@ -43,7 +43,8 @@ function copies(lines: string[]): Copy[] {
 }
 
 const jsonArray = (line: string, instruction: string) => JSON.parse(line.slice(instruction.length).trim()) as string[];
-const startScript = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
+const startScript =
+  (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
 
 describe('the Dockerfile', () => {
   it('has a build stage and a final stage', () => {
