@@ -5,7 +5,7 @@
 // dist/pglite-template/; a data directory that does not exist yet (or is empty) starts as a copy
 // of it, and the start-up migration then applies anything newer than the template. Without the
 // template (or for an in-memory database) PGlite runs initdb as before.
-import { cpSync, existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, renameSync, rmSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import type { SqlRunner } from './database.ts';
 import { migrate } from './migrate.ts';
@@ -49,5 +49,9 @@ export async function buildTemplate(dir = templateDir): Promise<string[]> {
   }
   rmSync(dir, { recursive: true, force: true });
   renameSync(partial, dir);
+  // PGlite's initdb keeps the file times of the files it unpacks (1970): stamp the template as made
+  // now, which is what `npm start`'s staleness check (scripts/build-if-stale.mjs) compares.
+  const now = new Date();
+  utimesSync(path.join(dir, 'PG_VERSION'), now, now);
   return applied;
 }
