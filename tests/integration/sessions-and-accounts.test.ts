@@ -112,7 +112,8 @@ describe('the session cookie', () => {
     const https = await request(production.app).get('/admin/sign-in').set('X-Forwarded-Proto', 'https');
     expect(https.status).toBe(200);
     const cookie = setCookie(https.headers);
-    expect(cookie).toMatch(/^asb\.sid=/);
+    // The __Host- prefix: a browser takes it only Secure, for Path=/ and with no Domain.
+    expect(cookie).toMatch(/^__Host-asb\.sid=/);
     expect(cookie).toContain('Secure');
     expect(cookie).toContain('HttpOnly');
     expect(cookie).toContain('SameSite=Lax');

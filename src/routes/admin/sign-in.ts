@@ -5,6 +5,7 @@ import type { Services } from '../../composition.ts';
 import type { OfficerRecord } from '../../data/officers.ts';
 import { normaliseForm } from '../../journey/fields.ts';
 import { formValue, rateLimit } from '../../middleware/rate-limit.ts';
+import { sessionCookieName, sessionCookieOptions } from '../../middleware/session.ts';
 import { noErrors, singleError, type PageErrors } from '../apply/errors.ts';
 
 const credentials = z.object({ email: z.string().min(1).max(254), password: z.string().min(1).max(1000) });
@@ -147,7 +148,8 @@ export function signInRoutes(services: Services): Router {
   router.post('/sign-out', (req, res, next) => {
     req.session.destroy((error) => {
       if (error) return next(error);
-      res.clearCookie('asb.sid');
+      // With the attributes it was set with: the clearing header is as strict as the cookie.
+      res.clearCookie(sessionCookieName(services.config.session.secureCookie), sessionCookieOptions(services.config.session));
       res.redirect(303, '/admin/signed-out');
     });
   });
