@@ -36,6 +36,10 @@ const envSchema = z
     RATE_LIMIT_SIGN_IN_PER_IP: z.coerce.number().int().positive().default(50),
     RATE_LIMIT_SIGN_IN_PER_EMAIL: z.coerce.number().int().positive().default(10),
     RATE_LIMIT_SIGN_IN_MINUTES: z.coerce.number().positive().default(15),
+    RATE_LIMIT_TWO_FACTOR_PER_IP: z.coerce.number().int().positive().default(50),
+    // Codes one half-finished sign-in may try before it ends and the officer starts again.
+    RATE_LIMIT_TWO_FACTOR_PER_SIGN_IN: z.coerce.number().int().positive().default(3),
+    RATE_LIMIT_TWO_FACTOR_MINUTES: z.coerce.number().positive().default(15),
     RATE_LIMIT_RESUME_LINK_PER_IP: z.coerce.number().int().positive().default(20),
     RATE_LIMIT_RESUME_LINK_PER_EMAIL: z.coerce.number().int().positive().default(5),
     RATE_LIMIT_RESUME_LINK_MINUTES: z.coerce.number().positive().default(60),
@@ -99,6 +103,7 @@ export interface RateLimit {
 
 export interface RateLimits {
   signIn: { perIp: RateLimit; perEmail: RateLimit };
+  twoFactor: { perIp: RateLimit; perSignIn: RateLimit };
   resumeLink: { perIp: RateLimit; perEmail: RateLimit };
   submissions: { perIp: RateLimit };
 }
@@ -163,6 +168,10 @@ function rateLimitsFrom(env: z.infer<typeof envSchema>): RateLimits {
     signIn: {
       perIp: limit(env.RATE_LIMIT_SIGN_IN_PER_IP, env.RATE_LIMIT_SIGN_IN_MINUTES),
       perEmail: limit(env.RATE_LIMIT_SIGN_IN_PER_EMAIL, env.RATE_LIMIT_SIGN_IN_MINUTES),
+    },
+    twoFactor: {
+      perIp: limit(env.RATE_LIMIT_TWO_FACTOR_PER_IP, env.RATE_LIMIT_TWO_FACTOR_MINUTES),
+      perSignIn: limit(env.RATE_LIMIT_TWO_FACTOR_PER_SIGN_IN, env.RATE_LIMIT_TWO_FACTOR_MINUTES),
     },
     resumeLink: {
       perIp: limit(env.RATE_LIMIT_RESUME_LINK_PER_IP, env.RATE_LIMIT_RESUME_LINK_MINUTES),
