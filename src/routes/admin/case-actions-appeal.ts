@@ -49,7 +49,7 @@ export function registerAppealActions(router: Router, services: Services): void 
     slug: 'conclude-appeal',
     title: 'Record the appeal result',
     guard: moveGuard('conclude_appeal'),
-    fields: () => ({ single: ['result', 'upheld', 'sentBack'] }),
+    fields: () => ({ single: ['result', 'upheld', 'sentBack'], multiline: ['result'] }),
     fieldOrder: () => ['result', 'upheld', 'sentBack'],
     schema: () =>
       z

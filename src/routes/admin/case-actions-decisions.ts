@@ -33,7 +33,7 @@ function recipientsView(context: ActionContext) {
 /** A form with one required text box (a reason, a note) and a status move or a record. */
 function reasonForm(field: string, required: string, label: string) {
   return {
-    fields: () => ({ single: [field] }),
+    fields: () => ({ single: [field], multiline: [field] }),
     fieldOrder: () => [field],
     schema: () =>
       z.object({ [field]: requiredText(required, limits.long, tooLong(label, limits.long)) }).transform((v) => String(v[field])),
@@ -71,7 +71,7 @@ export function registerDecisionActions(router: Router, services: Services): voi
       title: 'Decide the threshold',
       // The three outcomes leave from the same statuses; the chosen one is checked again on POST.
       guard: moveGuard('decide_met'),
-      fields: () => ({ single: ['outcome', 'ground', 'reason', 'overrideReason'] }),
+      fields: () => ({ single: ['outcome', 'ground', 'reason', 'overrideReason'], multiline: ['reason', 'overrideReason'] }),
       fieldOrder: () => ['outcome', 'ground', 'reason', 'overrideReason'],
       checks: (values, context) => {
         const issues = [];

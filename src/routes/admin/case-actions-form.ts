@@ -7,7 +7,7 @@ import { compareIsoDates, formatLongDate, londonDate, type IsoDate } from '../..
 import { deadlineLabel } from '../../domain/case-deadlines.ts';
 import { recordActionRefusal } from '../../domain/case-decisions.ts';
 import { nextStatus, statusLabels, type CaseAction } from '../../domain/case-status.ts';
-import { checkDate, dateParts, normaliseForm, type FormValues } from '../../journey/fields.ts';
+import { checkDate, dateParts, normaliseForm, type FormFields, type FormValues } from '../../journey/fields.ts';
 import type { ActionResult } from '../../services/case-action-service.ts';
 import { noErrors, pageErrors, type PageErrors } from '../apply/errors.ts';
 
@@ -76,7 +76,8 @@ export interface ActionDefinition<Input> {
   slug: string;
   /** A refusal when the case cannot take this action as it stands (409), or null. */
   guard(context: ActionContext): Refusal | null;
-  fields(context: ActionContext): { single: readonly string[]; multiple?: readonly string[] };
+  /** The fields it reads; `multiline` the ones that are textareas (see normaliseForm). */
+  fields(context: ActionContext): FormFields;
   /** In page order, for the error summary. */
   fieldOrder(context: ActionContext): readonly string[];
   dates?: (context: ActionContext) => readonly DateSpec[];

@@ -31,7 +31,7 @@ export function registerReviewActions(router: Router, services: Services): void 
     slug: 'request-information',
     title: 'Ask a partner agency for information',
     guard: recordGuard('ask a partner agency for information'),
-    fields: () => ({ single: ['agency', 'asked', 'dueOn-day', 'dueOn-month', 'dueOn-year'] }),
+    fields: () => ({ single: ['agency', 'asked', 'dueOn-day', 'dueOn-month', 'dueOn-year'], multiline: ['asked'] }),
     fieldOrder: () => ['agency', 'asked', 'dueOn-day'],
     dates: () => [{ prefix: 'dueOn', label: 'The date the reply is due', required: true, notBeforeToday: true }],
     schema: (context) =>
@@ -68,7 +68,7 @@ export function registerReviewActions(router: Router, services: Services): void 
       if (!requestOf(context)) return 'There is no such information request on this case.';
       return recordGuard('record an agency’s reply')(context);
     },
-    fields: () => ({ single: ['reply', 'repliedOn-day', 'repliedOn-month', 'repliedOn-year'] }),
+    fields: () => ({ single: ['reply', 'repliedOn-day', 'repliedOn-month', 'repliedOn-year'], multiline: ['reply'] }),
     fieldOrder: () => ['reply', 'repliedOn-day'],
     dates: () => [{ prefix: 'repliedOn', label: 'The date of the reply', required: true, notAfterToday: true }],
     schema: () =>
@@ -113,6 +113,7 @@ export function registerReviewActions(router: Router, services: Services): void 
     fields: () => ({
       single: ['meetingOn-day', 'meetingOn-month', 'meetingOn-year', 'time', 'independentChair', 'attendance', 'notInvitedReason'],
       multiple: ['agencies'],
+      multiline: ['notInvitedReason'],
     }),
     fieldOrder: () => ['meetingOn-day', 'time', 'agencies', 'independentChair', 'attendance', 'notInvitedReason'],
     dates: () => [{ prefix: 'meetingOn', label: 'The date of the meeting', required: true }],
@@ -175,9 +176,10 @@ export function registerReviewActions(router: Router, services: Services): void 
     slug: 'hold-review',
     title: 'Record the review meeting',
     guard: moveGuard('hold_review'),
-    fields: (context) => ({
-      single: ['heldOn-day', 'heldOn-month', 'heldOn-year', ...invited(context).flatMap((_agency, i) => [`shared-${i}`, `actions-${i}`])],
-    }),
+    fields: (context) => {
+      const contributions = invited(context).flatMap((_agency, i) => [`shared-${i}`, `actions-${i}`]);
+      return { single: ['heldOn-day', 'heldOn-month', 'heldOn-year', ...contributions], multiline: contributions };
+    },
     fieldOrder: (context) => ['heldOn-day', ...invited(context).flatMap((_agency, i) => [`shared-${i}`, `actions-${i}`])],
     dates: () => [{ prefix: 'heldOn', label: 'The date the meeting was held', required: true, notAfterToday: true }],
     checks: (values, context) =>
@@ -219,7 +221,7 @@ export function registerReviewActions(router: Router, services: Services): void 
     slug: 'add-recommendation',
     title: 'Add a recommendation to the action plan',
     guard: recordGuard('add a recommendation'),
-    fields: () => ({ single: ['what', 'agency', 'dueOn-day', 'dueOn-month', 'dueOn-year'] }),
+    fields: () => ({ single: ['what', 'agency', 'dueOn-day', 'dueOn-month', 'dueOn-year'], multiline: ['what'] }),
     fieldOrder: () => ['what', 'agency', 'dueOn-day'],
     dates: () => [{ prefix: 'dueOn', label: 'The date it is due', required: true, notBeforeToday: true }],
     schema: (context) =>
@@ -248,7 +250,7 @@ export function registerReviewActions(router: Router, services: Services): void 
     slug: 'record-victim-comments',
     title: 'Record the victim’s comments on the action plan',
     guard: recordGuard('record the victim’s comments'),
-    fields: () => ({ single: ['comments'] }),
+    fields: () => ({ single: ['comments'], multiline: ['comments'] }),
     fieldOrder: () => ['comments'],
     schema: () =>
       z
@@ -279,7 +281,7 @@ export function registerReviewActions(router: Router, services: Services): void 
         },
       };
     },
-    fields: () => ({ single: ['summary'] }),
+    fields: () => ({ single: ['summary'], multiline: ['summary'] }),
     fieldOrder: () => ['summary'],
     schema: () =>
       z

@@ -24,6 +24,7 @@ export const incidentFields = {
     'reference',
   ],
   multiple: ['approximate', 'reportedTo'],
+  multiline: ['description'],
 } as const;
 
 export const maximumIncidents = 50;
