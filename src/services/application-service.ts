@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { fileTypeFromBuffer } from 'file-type';
 import type { Config } from '../config.ts';
 import type { CaseRepository, NewCase, NewEmail, NewPerson, SubmittedCase } from '../data/cases.ts';
 import { DuplicateReferenceError } from '../data/cases.ts';
@@ -11,17 +10,12 @@ import { addWorkingDays } from '../domain/working-days.ts';
 import { toApplication, type Application } from '../journey/application.ts';
 import { emptyAnswers, type Answers } from '../journey/steps.ts';
 import { renderTemplate } from '../views.ts';
+import { checkConsentFile } from './consent-file-check.ts';
 
 export interface Confirmation {
   reference: string;
   acknowledgementDueOn: string;
 }
-
-export const allowedUploadTypes = new Map([
-  ['application/pdf', 'pdf'],
-  ['image/jpeg', 'jpg'],
-  ['image/png', 'png'],
-]);
 
 interface Dependencies {
   drafts: DraftRepository;
@@ -42,8 +36,10 @@ export function applicationService({ drafts, cases, config, onEmailsQueued }: De
     saveAnswers: (draft: DraftRecord, answers: Answers) => drafts.saveAnswers(draft.id, answers),
 
     /**
-     * Checks a consent form by its content (not its name or the browser's claim): PDF, JPEG or
-     * PNG, not empty, within the size limit. Returns an error message or the stored upload.
+     * Checks a consent form by its content (not its name or the browser's claim): not empty,
+     * within the size limit, and a real PDF, JPEG or PNG of a sane size (`checkConsentFile`).
+     * Used by both mounts of the form (residents and officers entering a paper application).
+     * Returns an error message, or stores the upload.
      */
     async saveConsentUpload(
       draft: DraftRecord,
@@ -56,11 +52,11 @@ export function applicationService({ drafts, cases, config, onEmailsQueued }: De
       if (!file || file.buffer.length === 0) {
         return { ok: false, message: file ? 'The selected file is empty' : 'Select the signed consent form' };
       }
-      const detected = await fileTypeFromBuffer(file.buffer);
-      const extension = detected ? allowedUploadTypes.get(detected.mime) : undefined;
-      if (!detected || !extension) return { ok: false, message: 'The selected file must be a PDF, JPG or PNG' };
+      const checked = await checkConsentFile(file.buffer);
+      if (!checked.ok) return checked;
+      const { extension, mediaType } = checked;
       const fileName = `signed-consent-form.${extension}`;
-      const uploadId = await drafts.saveUpload(draft.id, { fileName, mediaType: detected.mime, data: new Uint8Array(file.buffer) });
+      const uploadId = await drafts.saveUpload(draft.id, { fileName, mediaType, data: new Uint8Array(file.buffer) });
       const answers = { ...draft.answers, consentUpload: { uploadId, fileName: safeDisplayName(file.originalname, extension), size: file.buffer.length } };
       await drafts.saveAnswers(draft.id, answers);
       return { ok: true };
