@@ -30,6 +30,7 @@ const envSchema = z
     OUTBOX_POLL_MS: z.coerce.number().int().positive().default(2_000),
     OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().positive().default(8),
     OUTBOX_WORKER: z.enum(['on', 'off']).default('on'),
+    OUTBOX_LEASE_SECONDS: z.coerce.number().positive().max(3_600).default(60),
     UPLOAD_MAX_MB: z.coerce.number().positive().max(20).default(5),
     COUNCIL_CONFIG_FILE: z.string().optional(),
     // Rate limits: how many attempts each key may make in its window (the next one gets 429).
@@ -82,7 +83,8 @@ export interface Config {
     /** Where messages are written as .eml files when no SMTP server is configured. */
     fileDir: string;
   };
-  outbox: { pollMs: number; maxAttempts: number; enabled: boolean };
+  /** `leaseMs`: how long a worker's claim on a message holds unless renewed (it is, while the worker lives). */
+  outbox: { pollMs: number; maxAttempts: number; enabled: boolean; leaseMs: number };
   uploadMaxBytes: number;
   rateLimits: RateLimits;
   /** Seconds the published figures' monthly counts are served before they are counted again (0: every request). */
@@ -148,7 +150,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         : null,
       fileDir: path.join(dataDir, 'mail'),
     },
-    outbox: { pollMs: env.OUTBOX_POLL_MS, maxAttempts: env.OUTBOX_MAX_ATTEMPTS, enabled: env.OUTBOX_WORKER === 'on' },
+    outbox: {
+      pollMs: env.OUTBOX_POLL_MS,
+      maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
+      enabled: env.OUTBOX_WORKER === 'on',
+      leaseMs: Math.round(env.OUTBOX_LEASE_SECONDS * 1000),
+    },
     uploadMaxBytes: Math.round(env.UPLOAD_MAX_MB * 1024 * 1024),
     rateLimits: rateLimitsFrom(env),
     figuresCacheSeconds: env.FIGURES_CACHE_SECONDS,
