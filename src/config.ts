@@ -164,6 +164,23 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
+/**
+ * Settings that start but will not work as meant, for the log at start-up. In production the
+ * session cookie is Secure: over plain HTTP (no TLS, and no proxy trusted to say it had TLS) the
+ * browser never sends it back, and every form post is refused as a CSRF failure.
+ */
+export function configWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (config.session.secureCookie && config.baseUrl.startsWith('http://') && config.trustProxy === 0) {
+    warnings.push(
+      'NODE_ENV is production but BASE_URL is http:// and TRUST_PROXY is 0: the session cookie is Secure, so browsers will not ' +
+        'send it over plain HTTP and every form will answer 403. Serve the portal over HTTPS (behind a proxy that ends TLS, set ' +
+        'TRUST_PROXY) and set BASE_URL to its https:// address.',
+    );
+  }
+  return warnings;
+}
+
 function rateLimitsFrom(env: z.infer<typeof envSchema>): RateLimits {
   const limit = (points: number, minutes: number): RateLimit => ({ points, windowMs: Math.round(minutes * 60_000) });
   return {
