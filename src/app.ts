@@ -55,7 +55,7 @@ export function createApp(services: Services): Express {
   app.use(bodyParsing(config.uploadMaxBytes));
   app.use(bodyWithoutControls());
   app.use(sessions(services.sessionStore, config.session));
-  app.use(csrfProtection());
+  app.use(csrfProtection({ secureCookie: config.session.secureCookie, logger: services.logger }));
   app.use(csrfLocals());
 
   app.use('/apply', noStore(), applyRoutes(services));

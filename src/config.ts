@@ -30,6 +30,7 @@ const envSchema = z
     OUTBOX_POLL_MS: z.coerce.number().int().positive().default(2_000),
     OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().positive().default(8),
     OUTBOX_WORKER: z.enum(['on', 'off']).default('on'),
+    OUTBOX_LEASE_SECONDS: z.coerce.number().positive().max(3_600).default(60),
     UPLOAD_MAX_MB: z.coerce.number().positive().max(20).default(5),
     COUNCIL_CONFIG_FILE: z.string().optional(),
     // Rate limits: how many attempts each key may make in its window (the next one gets 429).
@@ -86,7 +87,8 @@ export interface Config {
     /** Where messages are written as .eml files when no SMTP server is configured. */
     fileDir: string;
   };
-  outbox: { pollMs: number; maxAttempts: number; enabled: boolean };
+  /** `leaseMs`: how long a worker's claim on a message holds unless renewed (it is, while the worker lives). */
+  outbox: { pollMs: number; maxAttempts: number; enabled: boolean; leaseMs: number };
   uploadMaxBytes: number;
   rateLimits: RateLimits;
   /** Seconds the published figures' monthly counts are served before they are counted again (0: every request). */
@@ -153,13 +155,35 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         : null,
       fileDir: path.join(dataDir, 'mail'),
     },
-    outbox: { pollMs: env.OUTBOX_POLL_MS, maxAttempts: env.OUTBOX_MAX_ATTEMPTS, enabled: env.OUTBOX_WORKER === 'on' },
+    outbox: {
+      pollMs: env.OUTBOX_POLL_MS,
+      maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
+      enabled: env.OUTBOX_WORKER === 'on',
+      leaseMs: Math.round(env.OUTBOX_LEASE_SECONDS * 1000),
+    },
     uploadMaxBytes: Math.round(env.UPLOAD_MAX_MB * 1024 * 1024),
     rateLimits: rateLimitsFrom(env),
     figuresCacheSeconds: env.FIGURES_CACHE_SECONDS,
     council: env.COUNCIL_CONFIG_FILE ? loadCouncil(env.COUNCIL_CONFIG_FILE) : southDerbyshire,
     logLevel: env.LOG_LEVEL,
   };
+}
+
+/**
+ * Settings that start but will not work as meant, for the log at start-up. In production the
+ * session cookie is Secure: over plain HTTP (no TLS, and no proxy trusted to say it had TLS) the
+ * browser never sends it back, and every form post is refused as a CSRF failure.
+ */
+export function configWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (config.session.secureCookie && config.baseUrl.startsWith('http://') && config.trustProxy === 0) {
+    warnings.push(
+      'NODE_ENV is production but BASE_URL is http:// and TRUST_PROXY is 0: the session cookie is Secure, so browsers will not ' +
+        'send it over plain HTTP and every form will answer 403. Serve the portal over HTTPS (behind a proxy that ends TLS, set ' +
+        'TRUST_PROXY) and set BASE_URL to its https:// address.',
+    );
+  }
+  return warnings;
 }
 
 function rateLimitsFrom(env: z.infer<typeof envSchema>): RateLimits {
