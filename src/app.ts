@@ -5,6 +5,7 @@ import { bodyParsing } from './middleware/body-parsing.ts';
 import { compression } from './middleware/compression.ts';
 import { csrfLocals, csrfProtection } from './middleware/csrf.ts';
 import { errorHandler, notFound } from './middleware/errors.ts';
+import { idempotencyKeys } from './middleware/idempotency.ts';
 import { locals } from './middleware/locals.ts';
 import { noStore } from './middleware/no-store.ts';
 import { requestId } from './middleware/request-id.ts';
@@ -52,6 +53,7 @@ export function createApp(services: Services): Express {
   app.use(sessions(services.sessionStore, config.session));
   app.use(csrfProtection());
   app.use(csrfLocals());
+  app.use(idempotencyKeys());
 
   app.use('/apply', noStore(), applyRoutes(services));
   app.use('/admin', noStore(), adminRoutes(services));

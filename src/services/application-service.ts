@@ -42,6 +42,13 @@ export function applicationService({ drafts, cases, config, onEmailsQueued }: De
     saveAnswers: (draft: DraftRecord, answers: Answers) => drafts.saveAnswers(draft.id, answers),
 
     /**
+     * A change that adds or removes something (an incident): computed from the answers as stored,
+     * and done at most once per one-time key (a null key: always). `applied` is false for a repeat.
+     */
+    changeAnswersOnce: (draft: DraftRecord, key: string | null, change: (answers: Answers) => Answers) =>
+      drafts.changeOnce(draft.id, key, change),
+
+    /**
      * Checks a consent form by its content (not its name or the browser's claim): PDF, JPEG or
      * PNG, not empty, within the size limit. Returns an error message or the stored upload.
      */
@@ -49,6 +56,7 @@ export function applicationService({ drafts, cases, config, onEmailsQueued }: De
       draft: DraftRecord,
       file: { buffer: Buffer; originalname: string } | undefined,
       uploadError: string | undefined,
+      key: string | null = null,
     ): Promise<{ ok: true } | { ok: false; message: string }> {
       const maxMb = Math.round((config.uploadMaxBytes / 1024 / 1024) * 10) / 10;
       if (uploadError === 'LIMIT_FILE_SIZE') return { ok: false, message: `The selected file must be smaller than ${maxMb}MB` };
@@ -60,9 +68,12 @@ export function applicationService({ drafts, cases, config, onEmailsQueued }: De
       const extension = detected ? allowedUploadTypes.get(detected.mime) : undefined;
       if (!detected || !extension) return { ok: false, message: 'The selected file must be a PDF, JPG or PNG' };
       const fileName = `signed-consent-form.${extension}`;
-      const uploadId = await drafts.saveUpload(draft.id, { fileName, mediaType: detected.mime, data: new Uint8Array(file.buffer) });
-      const answers = { ...draft.answers, consentUpload: { uploadId, fileName: safeDisplayName(file.originalname, extension), size: file.buffer.length } };
-      await drafts.saveAnswers(draft.id, answers);
+      // The file and the answers that point to it in one transaction, once per one-time key: a
+      // repeat of the same post stores no second copy.
+      await drafts.changeOnce(draft.id, key, async (answers, work) => {
+        const uploadId = await work.saveUpload({ fileName, mediaType: detected.mime, data: new Uint8Array(file.buffer) });
+        return { ...answers, consentUpload: { uploadId, fileName: safeDisplayName(file.originalname, extension), size: file.buffer.length } };
+      });
       return { ok: true };
     },
 
