@@ -331,3 +331,52 @@ describe('an officer’s action on a case, sent twice with the same key', () => 
     expect(await rows("outbox_message WHERE kind = 'appeal-acknowledgement'")).toBe(1);
   });
 });
+
+describe('the same post arriving at two instances at the same moment', () => {
+  let other: TestApp;
+  beforeAll(() => {
+    other = createTestApp({ smtp, worker: false });
+  });
+  afterAll(async () => {
+    await other.close();
+  });
+
+  /** The same form sent to this instance and to the other at once (the browser's cookie on both). */
+  const both = (v: Browser, path: string, fields: Record<string, string>) => {
+    const cookie = String(
+      v.agent.jar.getCookie('asb.sid', { domain: '127.0.0.1', path: '/', secure: false, script: false })?.toValueString() ?? '',
+    );
+    expect(cookie).toContain('asb.sid=');
+    return Promise.all([
+      v.agent.post(path).type('form').send(fields),
+      request(other.app).post(path).set('Cookie', cookie).type('form').send(fields),
+    ]);
+  };
+
+  it('an incident: added once', async () => {
+    const v = await residentWithOneIncident();
+    const page = await v.get('/apply/incident-details');
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec(page.text)?.[1] ?? randomUUID();
+    const fields = { _csrf: csrfTokenFrom(page.text), idempotencyKey: key, ...(incident(2) as Record<string, string>) };
+    const answers = await both(v, '/apply/incident-details', fields);
+    expect(answers.map((r) => r.status)).toEqual([303, 303]);
+    await v.submit('/apply/incidents', { addAnother: 'no' });
+    expect(await incidentCards(v)).toBe(2);
+  });
+
+  it('a note: stored once', async () => {
+    const officer = await createOfficer(portal, 'officer');
+    const v = browser();
+    await signIn(v, officer.email);
+    const { reference } = await insertCase(testDatabaseUrl, { status: 'acknowledged' });
+    const path = `/admin/cases/${reference}/actions/add-note`;
+    const page = await v.get(path);
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec(page.text)?.[1] ?? randomUUID();
+    const answers = await both(v, path, { _csrf: csrfTokenFrom(page.text), idempotencyKey: key, text: 'Met Alex at the door.' });
+    expect(answers.map((r) => [r.status, r.headers.location])).toEqual([
+      [303, `/admin/cases/${reference}?done=add-note`],
+      [303, `/admin/cases/${reference}?done=add-note`],
+    ]);
+    expect(await query('SELECT id FROM note')).toHaveLength(1);
+  });
+});
