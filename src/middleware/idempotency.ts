@@ -68,9 +68,11 @@ export function markIdempotent(res: Response): void {
 }
 
 /**
- * Whether running this request again cannot duplicate anything: a GET or HEAD (reads; note that
- * opening a case's letters or appeal pack writes an audit entry), or a post whose route called
- * `markIdempotent` (which keyed posts do only when they carry a key).
+ * Whether running this request again cannot duplicate anything a person sees: a GET or HEAD (reads;
+ * opening a case page, a letter or the appeal pack also writes a "viewed" audit entry, so a rerun
+ * records the view twice), or a post whose route called `markIdempotent`: the form steps (they set
+ * a page's answers), sending the application (one case per draft), and the posts that add
+ * something when they carry a key. A rerun must send the same body (and the same uploaded file).
  */
 export function isIdempotentRequest(req: Request, res: Response): boolean {
   if (req.method === 'GET' || req.method === 'HEAD') return true;
