@@ -6,6 +6,7 @@ import { compression } from './middleware/compression.ts';
 import { bodyWithoutControls, pathWithoutControls, queryWithoutControls } from './middleware/control-characters.ts';
 import { csrfLocals, csrfProtection } from './middleware/csrf.ts';
 import { errorHandler, notFound } from './middleware/errors.ts';
+import { idempotencyKeys } from './middleware/idempotency.ts';
 import { locals } from './middleware/locals.ts';
 import { noStore } from './middleware/no-store.ts';
 import { requestId } from './middleware/request-id.ts';
@@ -57,6 +58,7 @@ export function createApp(services: Services): Express {
   app.use(sessions(services.sessionStore, config.session));
   app.use(csrfProtection({ secureCookie: config.session.secureCookie, logger: services.logger }));
   app.use(csrfLocals());
+  app.use(idempotencyKeys());
 
   app.use('/apply', noStore(), applyRoutes(services));
   app.use('/admin', noStore(), adminRoutes(services));

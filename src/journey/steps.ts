@@ -29,6 +29,8 @@ export interface Answers {
   consentUpload: { uploadId: string; fileName: string; size: number } | null;
   /** Set when an officer enters a paper, phone or email application: how and when it arrived. */
   assisted?: { channel: 'paper' | 'phone' | 'email'; receivedOn: string } | null;
+  /** One-time keys of the posts already applied to this draft (src/middleware/idempotency.ts). */
+  usedKeys?: string[];
 }
 
 export function emptyAnswers(): Answers {

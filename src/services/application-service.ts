@@ -36,6 +36,13 @@ export function applicationService({ drafts, cases, config, onEmailsQueued }: De
     saveAnswers: (draft: DraftRecord, answers: Answers) => drafts.saveAnswers(draft.id, answers),
 
     /**
+     * A change that adds or removes something (an incident): computed from the answers as stored,
+     * and done at most once per one-time key (a null key: always). `applied` is false for a repeat.
+     */
+    changeAnswersOnce: (draft: DraftRecord, key: string | null, change: (answers: Answers) => Answers) =>
+      drafts.changeOnce(draft.id, key, change),
+
+    /**
      * Checks a consent form by its content (not its name or the browser's claim): not empty,
      * within the size limit, and a real PDF, JPEG or PNG of a sane size (`checkConsentFile`).
      * Used by both mounts of the form (residents and officers entering a paper application).
@@ -45,6 +52,7 @@ export function applicationService({ drafts, cases, config, onEmailsQueued }: De
       draft: DraftRecord,
       file: { buffer: Buffer; originalname: string } | undefined,
       uploadError: string | undefined,
+      key: string | null = null,
     ): Promise<{ ok: true } | { ok: false; message: string }> {
       const maxMb = Math.round((config.uploadMaxBytes / 1024 / 1024) * 10) / 10;
       if (uploadError === 'LIMIT_FILE_SIZE') return { ok: false, message: `The selected file must be smaller than ${maxMb}MB` };
@@ -56,9 +64,12 @@ export function applicationService({ drafts, cases, config, onEmailsQueued }: De
       if (!checked.ok) return checked;
       const { extension, mediaType } = checked;
       const fileName = `signed-consent-form.${extension}`;
-      const uploadId = await drafts.saveUpload(draft.id, { fileName, mediaType, data: new Uint8Array(file.buffer) });
-      const answers = { ...draft.answers, consentUpload: { uploadId, fileName: safeDisplayName(file.originalname, extension), size: file.buffer.length } };
-      await drafts.saveAnswers(draft.id, answers);
+      // The file and the answers that point to it in one transaction, once per one-time key: a
+      // repeat of the same post stores no second copy.
+      await drafts.changeOnce(draft.id, key, async (answers, work) => {
+        const uploadId = await work.saveUpload({ fileName, mediaType, data: new Uint8Array(file.buffer) });
+        return { ...answers, consentUpload: { uploadId, fileName: safeDisplayName(file.originalname, extension), size: file.buffer.length } };
+      });
       return { ok: true };
     },
 

@@ -55,7 +55,7 @@ export function registerReviewActions(router: Router, services: Services): void 
         replyUrl: `${caseUrl(context.snapshot.reference)}/information-requests/${r.id}/reply`,
       })),
     }),
-    run: (context, input) => services.caseActions.requestInformation(context.snapshot.reference, context.officer, input),
+    run: (context, input) => services.caseActions.requestInformation(context.snapshot.reference, context.officer, input, context.once),
   });
 
   const requestOf = (context: ActionContext) => context.snapshot.informationRequests.find((r) => r.id === context.params.id);
@@ -92,10 +92,15 @@ export function registerReviewActions(router: Router, services: Services): void 
       };
     },
     run: (context, input) =>
-      services.caseActions.recordInformationReply(context.snapshot.reference, context.officer, {
-        requestId: context.params.id ?? '',
-        ...input,
-      }),
+      services.caseActions.recordInformationReply(
+        context.snapshot.reference,
+        context.officer,
+        {
+          requestId: context.params.id ?? '',
+          ...input,
+        },
+        context.once,
+      ),
   });
 
   registerAction<{
@@ -166,7 +171,7 @@ export function registerReviewActions(router: Router, services: Services): void 
       reviewDue: context.snapshot.nextDeadlineOn ? formatLongDate(context.snapshot.nextDeadlineOn) : null,
       rescheduling: context.snapshot.status === 'review_scheduled',
     }),
-    run: (context, input) => services.caseActions.scheduleReview(context.snapshot.reference, context.officer, input),
+    run: (context, input) => services.caseActions.scheduleReview(context.snapshot.reference, context.officer, input, context.once),
   });
 
   const invited = (context: ActionContext) => context.snapshot.review?.agenciesInvited ?? [];
@@ -212,7 +217,7 @@ export function registerReviewActions(router: Router, services: Services): void 
         meeting: review ? `${formatLongDate(londonDate(review.scheduledFor))} at ${formatLondonTime(review.scheduledFor)}` : null,
       };
     },
-    run: (context, input) => services.caseActions.holdReview(context.snapshot.reference, context.officer, input),
+    run: (context, input) => services.caseActions.holdReview(context.snapshot.reference, context.officer, input, context.once),
   });
 
   registerAction<{ what: string; agency: string; dueOn: IsoDate }>(router, services, {
@@ -237,11 +242,16 @@ export function registerReviewActions(router: Router, services: Services): void 
       doneUrl: (id: string) => `${caseUrl(context.snapshot.reference)}/recommendations/${id}/done`,
     }),
     run: (context, input) =>
-      services.caseActions.addRecommendation(context.snapshot.reference, context.officer, {
-        action: input.what,
-        agency: input.agency,
-        dueOn: input.dueOn,
-      }),
+      services.caseActions.addRecommendation(
+        context.snapshot.reference,
+        context.officer,
+        {
+          action: input.what,
+          agency: input.agency,
+          dueOn: input.dueOn,
+        },
+        context.once,
+      ),
   });
 
   registerAction(router, services, {
@@ -260,7 +270,8 @@ export function registerReviewActions(router: Router, services: Services): void 
         .transform((v) => v.comments),
     defaults: (context) => ({ comments: context.snapshot.actionPlanComments ?? '' }),
     viewData: (context) => ({ plan: actionPlan(context) }),
-    run: (context, comments) => services.caseActions.recordVictimComments(context.snapshot.reference, context.officer, { comments }),
+    run: (context, comments) =>
+      services.caseActions.recordVictimComments(context.snapshot.reference, context.officer, { comments }, context.once),
   });
 
   registerAction(router, services, {
@@ -294,6 +305,6 @@ export function registerReviewActions(router: Router, services: Services): void 
       recipients: services.caseActions.emailRecipients(context.snapshot).map((r) => r.email),
       addressee: services.caseActions.letterAddressee(context.snapshot),
     }),
-    run: (context, summary) => services.caseActions.sendOutcome(context.snapshot.reference, context.officer, { summary }),
+    run: (context, summary) => services.caseActions.sendOutcome(context.snapshot.reference, context.officer, { summary }, context.once),
   });
 }
