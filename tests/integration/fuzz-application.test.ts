@@ -14,6 +14,7 @@ import {
   anyFieldValue,
   encodeForm,
   hostileText,
+  fuzzTimeout,
   RunCounter,
   runs,
   scriptPayloads,
@@ -170,7 +171,7 @@ describe('the application form with hostile input', () => {
     }
   });
 
-  it('anything in any field: never a server error, never shown unescaped, never stored over a limit', { timeout: 90_000 }, async () => {
+  it('anything in any field: never a server error, never shown unescaped, never stored over a limit', { timeout: fuzzTimeout(90_000) }, async () => {
     for (const target of targets()) {
       const nastyKeys = fc.constantFrom(
         '__proto__',
@@ -195,7 +196,7 @@ describe('the application form with hostile input', () => {
     }
   });
 
-  it('valid answers with one or two fields replaced by hostile or huge values', { timeout: 90_000 }, async () => {
+  it('valid answers with one or two fields replaced by hostile or huge values', { timeout: fuzzTimeout(90_000) }, async () => {
     for (const target of targets()) {
       const replaced = fc.tuple(
         fc.subarray(allFields(target), { minLength: 1, maxLength: Math.min(2, allFields(target).length) }),
@@ -293,7 +294,7 @@ describe('an application made of hostile text, sent', () => {
 
   it(
     'is accepted at every step, stored within the limits, and escaped on check your answers, the case page, the case record and in the emails',
-    { timeout: 120_000 },
+    { timeout: fuzzTimeout(120_000) },
     async () => {
       const plan = freeText();
       const arbitrary = fc.record(
@@ -458,7 +459,7 @@ describe('an application made of hostile text, sent', () => {
     }
   });
 
-  it('the emails as they arrive over SMTP carry no unescaped payload', { timeout: 60_000 }, async () => {
+  it('the emails as they arrive over SMTP carry no unescaped payload', { timeout: fuzzTimeout(60_000) }, async () => {
     const { rows } = await db.query<{ count: string }>('SELECT count(*) AS count FROM outbox_message');
     const queued = Number(rows[0]?.count ?? 0);
     expect(queued).toBeGreaterThan(0);
@@ -473,7 +474,7 @@ describe('an application made of hostile text, sent', () => {
 });
 
 describe('the eligibility check (a GET form), with hostile input', () => {
-  it('never a server error, the answers shown back escaped', { timeout: 60_000 }, async () => {
+  it('never a server error, the answers shown back escaped', { timeout: fuzzTimeout(60_000) }, async () => {
     const query = fc.record(
       { reported: anyFieldValue, incidents: anyFieldValue, aboutStaff: anyFieldValue, other: anyFieldValue },
       { requiredKeys: [] },
