@@ -1,5 +1,5 @@
 import { imageSize } from 'image-size';
-import { openPdf } from './pdf-document.ts';
+import { checkPdfInWorker } from './pdf-check.ts';
 
 /** The kinds of consent form we keep, by the type their content shows, with the extension we store them under. */
 export const allowedUploadTypes = new Map([
@@ -37,6 +37,19 @@ export const uploadMessages = {
   pdfTooManyPages: `The selected PDF must have at most ${maxPdfPages} pages: upload only the signed consent form`,
 } as const;
 
+/**
+ * Looks for web page markup a megabyte at a time (each piece overlapping the last by more than the
+ * longest marker), so a 20 MB upload never becomes one 20 MB string on a heap capped at 128 MB.
+ */
+function holdsWebPageMarkup(data: Buffer): boolean {
+  const piece = 1024 * 1024;
+  const overlap = 32;
+  for (let start = 0; start < data.length; start += piece) {
+    if (webPageMarkup.test(data.toString('latin1', Math.max(0, start - overlap), Math.min(data.length, start + piece)))) return true;
+  }
+  return false;
+}
+
 export type ConsentFileCheck = { ok: true; mediaType: string; extension: string } | { ok: false; message: string };
 
 /**
@@ -49,7 +62,7 @@ export async function checkConsentFile(data: Buffer): Promise<ConsentFileCheck> 
   const detected = await (await import('file-type')).fileTypeFromBuffer(data);
   const extension = detected ? allowedUploadTypes.get(detected.mime) : undefined;
   if (!detected || !extension) return { ok: false, message: uploadMessages.notAllowedType };
-  if (webPageMarkup.test(data.toString('latin1'))) return { ok: false, message: uploadMessages.webPage };
+  if (holdsWebPageMarkup(data)) return { ok: false, message: uploadMessages.webPage };
   const problem = extension === 'pdf' ? await pdfProblem(data) : imageProblem(data, extension);
   return problem ? { ok: false, message: problem } : { ok: true, mediaType: detected.mime, extension };
 }
@@ -69,20 +82,7 @@ function imageProblem(data: Buffer, extension: string): string | null {
 async function pdfProblem(data: Buffer): Promise<string | null> {
   // PDF readers look for the header anywhere in the first kilobyte; we want it first, with nothing before it.
   if (data.subarray(0, 5).toString('latin1') !== '%PDF-') return uploadMessages.pdfUnreadable;
-  let document: Awaited<ReturnType<typeof openPdf>>;
-  try {
-    document = await openPdf(data);
-  } catch {
-    return uploadMessages.pdfUnreadable;
-  }
-  try {
-    if (document.numPages < 1) return uploadMessages.pdfUnreadable;
-    if (document.numPages > maxPdfPages) return uploadMessages.pdfTooManyPages;
-    for (let number = 1; number <= document.numPages; number += 1) await document.getPage(number);
-    return null;
-  } catch {
-    return uploadMessages.pdfUnreadable;
-  } finally {
-    await document.destroy();
-  }
+  const checked = await checkPdfInWorker(data, maxPdfPages);
+  if (checked.ok) return null;
+  return checked.reason === 'too many pages' ? uploadMessages.pdfTooManyPages : uploadMessages.pdfUnreadable;
 }

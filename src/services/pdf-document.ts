@@ -12,7 +12,7 @@ export async function openPdf(data: Uint8Array): Promise<PDFDocumentProxy> {
   const { getDocument, VerbosityLevel } = await import('pdfjs-dist/legacy/build/pdf.mjs');
   return getDocument({
     // A copy: PDF.js takes the bytes over, and asks for a plain Uint8Array rather than a Buffer.
-    data: Uint8Array.from(data),
+    data: new Uint8Array(data),
     isEvalSupported: false,
     enableXfa: false,
     disableFontFace: true,

@@ -11,6 +11,7 @@ import { csrfTokenFrom, visitor } from '../helpers/app.ts';
 import { query, testDatabaseUrl, truncateAll } from '../helpers/database.ts';
 import { freePort } from '../helpers/faults-process.ts';
 import { fillApplication, send } from '../helpers/journey.ts';
+import { genuinePdf } from '../helpers/upload-files.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const scripts = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
@@ -135,12 +136,16 @@ describe('the compiled server (node dist/server.js)', () => {
     const changed = await v.submit('/apply/consent?change=1', { consentMethod: 'upload' });
     expect(changed.headers.location).toBe('/apply/consent-upload');
     const token = csrfTokenFrom((await v.get('/apply/consent-upload')).text);
-    const header = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
-    const largest = Buffer.concat([header, Buffer.alloc(20 * 1024 * 1024 - header.length - 1024, 0x20)]);
+    // A genuine PDF (the upload check opens it) made up to the limit by a comment after its header.
+    const small = genuinePdf();
+    const largest = genuinePdf(undefined, { afterHeader: `%${' '.repeat(20 * 1024 * 1024 - small.length - 1024)}\n` });
     const uploaded = await v.agent
       .post('/apply/consent-upload?change=1')
       .field('_csrf', token)
-      .attach('consentFile', largest, { filename: 'consent.pdf', contentType: 'application/pdf' });
+      .attach('consentFile', largest, { filename: 'consent.pdf', contentType: 'application/pdf' })
+      .catch((error: unknown) => {
+        throw new Error(`the upload failed (${String(error)}); the portal said:\n${portal.output()}`);
+      });
     expect(uploaded.status, uploaded.text.slice(0, 500)).toBe(303);
 
     const check = await v.get('/apply/check-answers');
