@@ -42,7 +42,11 @@ export function buildServices(config: Config, database: Database, mailer: Mailer
   const cases = retrying(caseRepository(database.prisma));
   const outbox = outboxRepository(database.prisma);
   const officers = retrying(officerRepository(database.prisma));
-  const outboxWorker = new OutboxWorker(outbox, mailer, logger, { pollMs: config.outbox.pollMs, maxAttempts: config.outbox.maxAttempts });
+  const outboxWorker = new OutboxWorker(outbox, mailer, logger, {
+    pollMs: config.outbox.pollMs,
+    maxAttempts: config.outbox.maxAttempts,
+    leaseMs: config.outbox.leaseMs,
+  });
   const onEmailsQueued = () => outboxWorker.nudge();
   const auth = authService({ officers, mfaRequired: config.officerMfaRequired, issuer: config.council.name });
   const administration = administrationService({

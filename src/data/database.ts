@@ -3,6 +3,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import type { Config } from '../config.ts';
+import { startFromTemplate } from './pglite-template.ts';
 
 /** Runs whole SQL scripts (migrations) and simple queries outside Prisma. */
 export interface SqlRunner {
@@ -121,7 +122,9 @@ async function openPglite(dataDir: string | null): Promise<Database> {
     import('@electric-sql/pglite/contrib/pg_trgm'),
     import('pglite-prisma-adapter'),
   ]);
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  // A new data directory starts as a copy of the build's migrated template, not from initdb
+  // (pglite-template.ts).
+  if (dataDir && !startFromTemplate(dataDir)) mkdirSync(dataDir, { recursive: true });
   // pg_trgm backs the officers' search by name, as on real Postgres.
   const options = { extensions: { pg_trgm } };
   const client = dataDir ? new PGlite(dataDir, options) : new PGlite(options);

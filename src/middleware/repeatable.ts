@@ -5,7 +5,7 @@ import { requestSafety } from '../data/connection-loss.ts';
  * Whether the whole request is safe to repeat, for the data layer: an operation whose database
  * connection dies under it is then tried once more (src/data/connection-loss.ts). Reads (GET,
  * HEAD) always are; a POST is when its form carries a one-time idempotency key (a repeat of it
- * changes nothing), or when its route says so (`idempotent()`).
+ * changes nothing), or when its route says so (`markIdempotent`).
  */
 export function requestSafetyContext(): RequestHandler {
   return (req, _res, next) => requestSafety.run(safeToRepeat(req), next);
@@ -13,13 +13,6 @@ export function requestSafetyContext(): RequestHandler {
 
 function safeToRepeat(req: Request): boolean {
   if (req.method === 'GET' || req.method === 'HEAD') return true;
-  return typeof (req.body as { idempotencyKey?: unknown } | undefined)?.idempotencyKey === 'string';
-}
-
-/** For a route that is idempotent by a key of its own (the final submit, by its submission key). */
-export function idempotent(): RequestHandler {
-  return (_req, _res, next) => {
-    requestSafety.markRepeatable();
-    next();
-  };
+  // The one-time key read by idempotencyKeys() (src/middleware/idempotency.ts), which runs first.
+  return req.idempotencyKey !== null && req.idempotencyKey !== undefined;
 }

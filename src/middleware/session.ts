@@ -9,17 +9,31 @@ declare module 'express-session' {
   }
 }
 
+/**
+ * The session cookie's name. Where it is Secure (production) it carries the `__Host-` prefix: a
+ * browser then accepts it only when Secure, for Path=/ and with no Domain, so neither a sibling
+ * subdomain nor a plain-http page can set or shadow it.
+ */
+export function sessionCookieName(secure: boolean): string {
+  return secure ? '__Host-asb.sid' : 'asb.sid';
+}
+
+/** The session cookie's attributes: sign-out clears it with the same ones, so the clearing header is as strict. */
+export function sessionCookieOptions(config: Pick<Config['session'], 'secureCookie'>) {
+  return { httpOnly: true, sameSite: 'lax', secure: config.secureCookie, path: '/' } as const;
+}
+
 export function sessions(store: session.Store, config: Config['session']): RequestHandler[] {
   const idleMs = config.idleMinutes * 60_000;
   const sessionMiddleware = session({
-    name: 'asb.sid',
+    name: sessionCookieName(config.secureCookie),
     secret: config.secret,
     store,
     resave: false,
     saveUninitialized: false,
     rolling: true,
     proxy: undefined,
-    cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookie, maxAge: idleMs, path: '/' },
+    cookie: { ...sessionCookieOptions(config), maxAge: idleMs },
   });
   return [sessionMiddleware, saveBeforeRedirect, saveBeforeRender];
 }

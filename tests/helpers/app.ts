@@ -78,7 +78,7 @@ export function csrfTokenFrom(html: string): string {
  * A browser-like visitor: keeps cookies, reads the CSRF token from the page it GETs and posts
  * the form back with it (the real token flow).
  */
-export function visitor(app: Express) {
+export function visitor(app: Express | string) {
   const agent = request.agent(app);
   return {
     agent,

@@ -59,6 +59,35 @@ export class BackendKiller {
   }
 }
 
+/**
+ * Postgres terminates the connection that records an email as sent (the update of an outbox row
+ * from "sending" to "sent"), the first `times` times it is tried: the mail server has accepted the
+ * message and the database drops out just then. A sequence counts the tries, as it is not rolled
+ * back with the transaction that dies. `remove()` takes the fault away and says how often it struck.
+ */
+export async function killConnectionsMarkingSent(times: number): Promise<{ remove(): Promise<number> }> {
+  await query(`
+    CREATE SEQUENCE faults_mark_sent_tries;
+    CREATE FUNCTION faults_kill_mark_sent() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF NEW.status = 'sent' AND OLD.status = 'sending' THEN
+        IF nextval('faults_mark_sent_tries') <= ${Number(times)} THEN PERFORM pg_terminate_backend(pg_backend_pid()); END IF;
+      END IF;
+      RETURN NEW;
+    END $$;
+    CREATE TRIGGER faults_kill_mark_sent BEFORE UPDATE ON outbox_message FOR EACH ROW EXECUTE FUNCTION faults_kill_mark_sent();`);
+  return {
+    async remove() {
+      const [tries] = await query<{ n: number }>(
+        'SELECT CASE WHEN is_called THEN last_value ELSE 0 END::int AS n FROM faults_mark_sent_tries',
+      );
+      await query(`DROP TRIGGER IF EXISTS faults_kill_mark_sent ON outbox_message;
+        DROP FUNCTION IF EXISTS faults_kill_mark_sent(); DROP SEQUENCE IF EXISTS faults_mark_sent_tries;`);
+      return Math.min(tries?.n ?? 0, times);
+    },
+  };
+}
+
 /** A case that is missing any part a submission writes, by submission key, with what it has. */
 export interface IncompleteCase {
   submission_key: string;
