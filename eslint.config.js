@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'src/generated/', 'public/assets/', 'data/', 'tests/artefacts/', 'coverage/'] },
+  { ignores: ['node_modules/', 'dist/', 'src/generated/', 'public/assets/', 'data/', 'tests/artefacts/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -3,10 +3,13 @@ import express, { type Express } from 'express';
 import type { Services } from './composition.ts';
 import { bodyParsing } from './middleware/body-parsing.ts';
 import { compression } from './middleware/compression.ts';
+import { bodyWithoutControls, pathWithoutControls, queryWithoutControls } from './middleware/control-characters.ts';
 import { csrfLocals, csrfProtection } from './middleware/csrf.ts';
 import { errorHandler, notFound } from './middleware/errors.ts';
+import { idempotencyKeys } from './middleware/idempotency.ts';
 import { locals } from './middleware/locals.ts';
 import { noStore } from './middleware/no-store.ts';
+import { requestSafetyContext } from './middleware/repeatable.ts';
 import { requestId } from './middleware/request-id.ts';
 import { requestLog } from './middleware/request-log.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
@@ -28,6 +31,8 @@ export function createApp(services: Services): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
+  // Every route reads its query string through this: no control characters, one line each.
+  app.set('query parser', queryWithoutControls);
   useViews(app);
   if (config.env === 'production') app.enable('view cache');
 
@@ -36,6 +41,7 @@ export function createApp(services: Services): Express {
   app.use(compression());
   app.use(securityHeaders({ production: config.env === 'production' }));
   app.use(locals(() => services.config.council));
+  app.use(pathWithoutControls());
   const assets = staticAssets(publicDir);
   app.locals.assetPath = assets.assetPath;
   app.use(assets.serve);
@@ -49,9 +55,12 @@ export function createApp(services: Services): Express {
   app.use(paperFormRoutes(services));
 
   app.use(bodyParsing(config.uploadMaxBytes));
+  app.use(bodyWithoutControls());
   app.use(sessions(services.sessionStore, config.session));
-  app.use(csrfProtection());
+  app.use(csrfProtection({ secureCookie: config.session.secureCookie, logger: services.logger }));
   app.use(csrfLocals());
+  app.use(idempotencyKeys());
+  app.use(requestSafetyContext());
 
   app.use('/apply', noStore(), applyRoutes(services));
   app.use('/admin', noStore(), adminRoutes(services));

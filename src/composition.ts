@@ -4,6 +4,7 @@ import { caseActionRepository } from './data/case-actions.ts';
 import { caseQueryRepository } from './data/case-queries.ts';
 import { caseRecordRepository } from './data/case-record.ts';
 import { caseRepository } from './data/cases.ts';
+import { retrying } from './data/connection-loss.ts';
 import type { Database } from './data/database.ts';
 import { draftRepository } from './data/drafts.ts';
 import { figuresRepository } from './data/figures.ts';
@@ -34,14 +35,28 @@ import { subjectAccessService } from './services/subject-access-service.ts';
  * dependency list the app takes (`Services`).
  */
 export function buildServices(config: Config, database: Database, mailer: Mailer, logger: Logger) {
-  const drafts = draftRepository(database.prisma);
-  const cases = caseRepository(database.prisma);
+  // Repository calls are tried once more when their database connection dies under them, where
+  // that cannot change the outcome (src/data/connection-loss.ts): a draft is read or set to the
+  // answers given in any request; everything else only in a request that is safe to repeat.
+  const drafts = retrying(draftRepository(database.prisma), ['find', 'saveAnswers', 'findByResumeToken', 'setResumeToken']);
+  const cases = retrying(caseRepository(database.prisma));
   const outbox = outboxRepository(database.prisma);
-  const officers = officerRepository(database.prisma);
-  const outboxWorker = new OutboxWorker(outbox, mailer, logger, { pollMs: config.outbox.pollMs, maxAttempts: config.outbox.maxAttempts });
+  const officers = retrying(officerRepository(database.prisma));
+  const outboxWorker = new OutboxWorker(outbox, mailer, logger, {
+    pollMs: config.outbox.pollMs,
+    maxAttempts: config.outbox.maxAttempts,
+    leaseMs: config.outbox.leaseMs,
+  });
   const onEmailsQueued = () => outboxWorker.nudge();
   const auth = authService({ officers, mfaRequired: config.officerMfaRequired, issuer: config.council.name });
-  const administration = administrationService({ administration: administrationRepository(database.prisma), officers, auth, config, onEmailsQueued, logger });
+  const administration = administrationService({
+    administration: retrying(administrationRepository(database.prisma)),
+    officers,
+    auth,
+    config,
+    onEmailsQueued,
+    logger,
+  });
   // From here on, `config.council` is the council's settings as an administrator last saved them
   // (the environment's values where nothing was saved).
   const live = withLiveCouncil(config, () => administration.councilSettings.current());
@@ -64,13 +79,13 @@ export function buildServices(config: Config, database: Database, mailer: Mailer
     },
     applications: applicationService({ drafts, cases, config: live, onEmailsQueued }),
     resume: resumeService({ drafts, outbox, config: live, onEmailsQueued }),
-    figures: figuresService({ figures: figuresRepository(database.prisma), cacheSeconds: config.figuresCacheSeconds }),
+    figures: figuresService({ figures: retrying(figuresRepository(database.prisma)), cacheSeconds: config.figuresCacheSeconds }),
     auth,
     // One line per area of the officers' work; each builds its repository and service.
-    caseViews: caseViewService({ queries: caseQueryRepository(database.prisma), config: live }),
-    caseActions: caseActionService({ actions: caseActionRepository(database.prisma), config: live, onEmailsQueued }),
+    caseViews: caseViewService({ queries: retrying(caseQueryRepository(database.prisma)), config: live }),
+    caseActions: caseActionService({ actions: retrying(caseActionRepository(database.prisma)), config: live, onEmailsQueued }),
     administration,
-    caseRecords: caseRecordService({ records: caseRecordRepository(database.prisma) }),
+    caseRecords: caseRecordService({ records: retrying(caseRecordRepository(database.prisma)) }),
     pdf: pdfService({ logger }),
     rateLimits,
     retention: retentionService({
@@ -83,7 +98,10 @@ export function buildServices(config: Config, database: Database, mailer: Mailer
       forgetExpiredCounters: (now) => rateLimits.sweepExpired(now),
       logger,
     }),
-    subjectAccess: subjectAccessService({ repository: subjectAccessRepository(database.prisma), councilName: () => live.council.name }),
+    subjectAccess: subjectAccessService({
+      repository: retrying(subjectAccessRepository(database.prisma)),
+      councilName: () => live.council.name,
+    }),
   };
 }
 

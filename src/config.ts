@@ -13,6 +13,7 @@ const envSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
       .optional(),
+    DATABASE_POOL_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
     DATA_DIR: z.string().default('./data'),
     SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
     SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(60),
@@ -30,12 +31,17 @@ const envSchema = z
     OUTBOX_POLL_MS: z.coerce.number().int().positive().default(2_000),
     OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().positive().default(8),
     OUTBOX_WORKER: z.enum(['on', 'off']).default('on'),
+    OUTBOX_LEASE_SECONDS: z.coerce.number().positive().max(3_600).default(60),
     UPLOAD_MAX_MB: z.coerce.number().positive().max(20).default(5),
     COUNCIL_CONFIG_FILE: z.string().optional(),
     // Rate limits: how many attempts each key may make in its window (the next one gets 429).
     RATE_LIMIT_SIGN_IN_PER_IP: z.coerce.number().int().positive().default(50),
     RATE_LIMIT_SIGN_IN_PER_EMAIL: z.coerce.number().int().positive().default(10),
     RATE_LIMIT_SIGN_IN_MINUTES: z.coerce.number().positive().default(15),
+    RATE_LIMIT_TWO_FACTOR_PER_IP: z.coerce.number().int().positive().default(50),
+    // Codes one half-finished sign-in may try before it ends and the officer starts again.
+    RATE_LIMIT_TWO_FACTOR_PER_SIGN_IN: z.coerce.number().int().positive().default(3),
+    RATE_LIMIT_TWO_FACTOR_MINUTES: z.coerce.number().positive().default(15),
     RATE_LIMIT_RESUME_LINK_PER_IP: z.coerce.number().int().positive().default(20),
     RATE_LIMIT_RESUME_LINK_PER_EMAIL: z.coerce.number().int().positive().default(5),
     RATE_LIMIT_RESUME_LINK_MINUTES: z.coerce.number().positive().default(60),
@@ -69,7 +75,8 @@ export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
   baseUrl: string;
-  database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string | null };
+  /** Postgres: `poolTimeoutMs` is how long a query waits for a free connection before failing (503). */
+  database: { kind: 'postgres'; url: string; poolTimeoutMs?: number } | { kind: 'pglite'; dataDir: string | null };
   dataDir: string;
   session: { secret: string; idleMinutes: number; absoluteHours: number; secureCookie: boolean };
   /** Whether officers must use a second factor (always in production; optional only for the embedded demo). */
@@ -82,7 +89,8 @@ export interface Config {
     /** Where messages are written as .eml files when no SMTP server is configured. */
     fileDir: string;
   };
-  outbox: { pollMs: number; maxAttempts: number; enabled: boolean };
+  /** `leaseMs`: how long a worker's claim on a message holds unless renewed (it is, while the worker lives). */
+  outbox: { pollMs: number; maxAttempts: number; enabled: boolean; leaseMs: number };
   uploadMaxBytes: number;
   rateLimits: RateLimits;
   /** Seconds the published figures' monthly counts are served before they are counted again (0: every request). */
@@ -99,6 +107,7 @@ export interface RateLimit {
 
 export interface RateLimits {
   signIn: { perIp: RateLimit; perEmail: RateLimit };
+  twoFactor: { perIp: RateLimit; perSignIn: RateLimit };
   resumeLink: { perIp: RateLimit; perEmail: RateLimit };
   submissions: { perIp: RateLimit };
 }
@@ -121,7 +130,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     port: env.PORT,
     baseUrl: (env.BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
     database: env.DATABASE_URL
-      ? { kind: 'postgres', url: env.DATABASE_URL }
+      ? { kind: 'postgres', url: env.DATABASE_URL, poolTimeoutMs: env.DATABASE_POOL_TIMEOUT_MS }
       : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },
     dataDir,
     session: {
@@ -148,7 +157,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         : null,
       fileDir: path.join(dataDir, 'mail'),
     },
-    outbox: { pollMs: env.OUTBOX_POLL_MS, maxAttempts: env.OUTBOX_MAX_ATTEMPTS, enabled: env.OUTBOX_WORKER === 'on' },
+    outbox: {
+      pollMs: env.OUTBOX_POLL_MS,
+      maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
+      enabled: env.OUTBOX_WORKER === 'on',
+      leaseMs: Math.round(env.OUTBOX_LEASE_SECONDS * 1000),
+    },
     uploadMaxBytes: Math.round(env.UPLOAD_MAX_MB * 1024 * 1024),
     rateLimits: rateLimitsFrom(env),
     figuresCacheSeconds: env.FIGURES_CACHE_SECONDS,
@@ -157,12 +171,33 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
+/**
+ * Settings that start but will not work as meant, for the log at start-up. In production the
+ * session cookie is Secure: over plain HTTP (no TLS, and no proxy trusted to say it had TLS) the
+ * browser never sends it back, and every form post is refused as a CSRF failure.
+ */
+export function configWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (config.session.secureCookie && config.baseUrl.startsWith('http://') && config.trustProxy === 0) {
+    warnings.push(
+      'NODE_ENV is production but BASE_URL is http:// and TRUST_PROXY is 0: the session cookie is Secure, so browsers will not ' +
+        'send it over plain HTTP and every form will answer 403. Serve the portal over HTTPS (behind a proxy that ends TLS, set ' +
+        'TRUST_PROXY) and set BASE_URL to its https:// address.',
+    );
+  }
+  return warnings;
+}
+
 function rateLimitsFrom(env: z.infer<typeof envSchema>): RateLimits {
   const limit = (points: number, minutes: number): RateLimit => ({ points, windowMs: Math.round(minutes * 60_000) });
   return {
     signIn: {
       perIp: limit(env.RATE_LIMIT_SIGN_IN_PER_IP, env.RATE_LIMIT_SIGN_IN_MINUTES),
       perEmail: limit(env.RATE_LIMIT_SIGN_IN_PER_EMAIL, env.RATE_LIMIT_SIGN_IN_MINUTES),
+    },
+    twoFactor: {
+      perIp: limit(env.RATE_LIMIT_TWO_FACTOR_PER_IP, env.RATE_LIMIT_TWO_FACTOR_MINUTES),
+      perSignIn: limit(env.RATE_LIMIT_TWO_FACTOR_PER_SIGN_IN, env.RATE_LIMIT_TWO_FACTOR_MINUTES),
     },
     resumeLink: {
       perIp: limit(env.RATE_LIMIT_RESUME_LINK_PER_IP, env.RATE_LIMIT_RESUME_LINK_MINUTES),

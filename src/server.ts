@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { createApp } from './app.ts';
 import { buildServices } from './composition.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, configWarnings, loadConfig } from './config.ts';
 import { openDatabase } from './data/database.ts';
 import { migrate } from './data/migrate.ts';
 import { createLogger } from './logger.ts';
@@ -21,6 +21,7 @@ try {
 }
 
 const logger = createLogger(config.logLevel);
+for (const warning of configWarnings(config)) logger.warn(warning);
 const database = await openDatabase(config.database);
 const applied = await migrate(database.sql);
 if (applied.length) logger.info({ applied }, 'database migrated');

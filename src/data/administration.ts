@@ -16,6 +16,17 @@ export interface FailedEmailRow {
   createdAt: Date;
 }
 
+/** A message claimed by a worker whose claim has run out unrenewed, not sent. */
+export interface StaleClaimRow {
+  id: string;
+  kind: string;
+  to: string;
+  caseReference: string | null;
+  attempts: number;
+  claimedAt: Date | null;
+  leaseUntil: Date;
+}
+
 export interface AuditFilter {
   officerId: string | null;
   /** Entries at or after this instant. */
@@ -69,6 +80,36 @@ export function administrationRepository(prisma: PrismaClient) {
         select: { id: true, kind: true, to: true, attempts: true, lastError: true, createdAt: true, case: { select: { reference: true } } },
       });
       return rows.map(({ case: owner, ...row }) => ({ ...row, caseReference: owner?.reference ?? null }));
+    },
+
+    /**
+     * Emails claimed ("sending") whose claim has run out: the worker that claimed them stopped
+     * renewing it (stopped, killed, or lost the database), and no worker has taken them since.
+     */
+    async staleClaims(): Promise<StaleClaimRow[]> {
+      const now = new Date();
+      // A claim from an instance from before leases holds five minutes from when it was made.
+      const oldStyleBefore = new Date(now.getTime() - 5 * 60_000);
+      const rows = await prisma.outboxMessage.findMany({
+        where: { status: 'sending', OR: [{ leaseUntil: { lt: now } }, { leaseUntil: null, lockedAt: { lt: oldStyleBefore } }] },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take: failedEmailsShown,
+        select: {
+          id: true,
+          kind: true,
+          to: true,
+          attempts: true,
+          lockedAt: true,
+          leaseUntil: true,
+          case: { select: { reference: true } },
+        },
+      });
+      return rows.map(({ case: owner, lockedAt, leaseUntil, ...row }) => ({
+        ...row,
+        caseReference: owner?.reference ?? null,
+        claimedAt: lockedAt,
+        leaseUntil: leaseUntil ?? new Date((lockedAt ?? now).getTime() + 5 * 60_000),
+      }));
     },
 
     /**

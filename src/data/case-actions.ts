@@ -102,6 +102,12 @@ export interface CaseSnapshot {
   appeal: AppealSnapshot | null;
 }
 
+/** A form's one-time key and what it is for on the case ('add-note', 'information-reply:<id>'). */
+export interface OneTimeKey {
+  scope: string;
+  key: string;
+}
+
 /** Fields of the case an action may set; undefined leaves a field as it is. */
 export interface CaseFieldUpdate {
   acknowledgedAt?: Date;
@@ -436,18 +442,46 @@ export function caseActionRepository(prisma: PrismaClient) {
     /**
      * Runs `work` in one transaction with the case row locked. Returns null when there is no
      * such case. Anything `work` throws rolls the whole action back.
+     *
+     * With a one-time key (`once`), the key is stored with what `work` returned in the same
+     * transaction; when the key is already stored for this case and scope, `work` does not run and
+     * the stored result comes back with `repeated: true`. The case lock makes the look-up and the
+     * insert one step for every instance; the unique (case, scope, key) is the backstop.
      */
-    async withCase<T>(reference: string, officerId: string, work: (caseWork: CaseWork) => Promise<T>): Promise<{ result: T } | null> {
+    async withCase<T extends Prisma.InputJsonObject>(
+      reference: string,
+      officerId: string,
+      work: (caseWork: CaseWork) => Promise<T>,
+      once: OneTimeKey | null = null,
+    ): Promise<{ result: T; repeated: boolean } | null> {
       return prisma.$transaction(
         async (tx) => {
           const locked = await tx.$queryRaw<Array<{ id: string }>>`SELECT "id" FROM "case" WHERE "reference" = ${reference} FOR UPDATE`;
           const id = locked[0]?.id;
           if (!id) return null;
+          if (once) {
+            const used = await tx.idempotencyKey.findUnique({
+              where: { caseId_scope_key: { caseId: id, ...once } },
+              select: { result: true },
+            });
+            if (used) return { result: used.result as T, repeated: true };
+          }
           const row = await tx.case.findUniqueOrThrow({ where: { id }, include: snapshotInclude });
-          return { result: await work(caseWork(tx, toSnapshot(row), officerId)) };
+          const result = await work(caseWork(tx, toSnapshot(row), officerId));
+          if (once) await tx.idempotencyKey.create({ data: { caseId: id, ...once, result } });
+          return { result, repeated: false };
         },
         { timeout: 15_000 },
       );
+    },
+
+    /** What an action done with this one-time key answered, or null when the key has not been used on the case. */
+    async usedKey(reference: string, once: OneTimeKey): Promise<Prisma.JsonValue | null> {
+      const used = await prisma.idempotencyKey.findFirst({
+        where: { case: { reference }, scope: once.scope, key: once.key },
+        select: { result: true },
+      });
+      return used?.result ?? null;
     },
 
     enabledOfficers: (): Promise<Array<{ id: string; name: string }>> =>

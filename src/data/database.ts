@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import type { Config } from '../config.ts';
 import { lockPgliteFolder } from './pglite-lock.ts';
+import { startFromTemplate } from './pglite-template.ts';
 
 /** Runs whole SQL scripts (migrations) and simple queries outside Prisma. */
 export interface SqlRunner {
@@ -24,21 +26,41 @@ export interface Database {
 const migrationLockKey = 72707369;
 
 export async function openDatabase(database: Config['database']): Promise<Database> {
-  return database.kind === 'postgres' ? openPostgres(database.url) : await openPglite(database.dataDir);
+  return database.kind === 'postgres'
+    ? openPostgres(database.url, { poolTimeoutMs: database.poolTimeoutMs })
+    : await openPglite(database.dataDir);
 }
 
+/** How long a query may wait for a free connection of the pool before it fails (a 503 page). */
+export const defaultPoolTimeoutMs = 5_000;
+
 /** Postgres through pg's pool: synchronous, for callers that know the database is Postgres. */
-export function openPostgres(url: string): Database {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+export function openPostgres(url: string, options: { poolTimeoutMs?: number } = {}): Database {
+  // A saturated pool (every connection busy, say behind a lock) fails fast with "try again" rather
+  // than holding the resident's request until their browser gives up.
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: options.poolTimeoutMs ?? defaultPoolTimeoutMs });
   // Postgres can drop any connection at any moment (a restart, a failover, pg_terminate_backend).
   // pg reports that as an 'error' event on the client, and an 'error' event nobody listens to
   // crashes the process. pg-pool listens only while a client is idle, and the Prisma adapter only
   // once its transaction has the client: a termination that arrives in the same network read as
   // the previous query's reply, just as the client passes from one to the other, finds neither.
-  // Every client gets a listener of its own from the start. Nothing else changes: the query in
-  // flight still fails (the resident gets the "try again" page) and the pool discards the client.
+  // Every client gets a listener of its own from the start.
+  //
+  // A broken client must also leave the pool at once. When Postgres ends a connection under a
+  // running query it says so first (an error of severity FATAL, e.g. 57P01) and closes the socket
+  // after; the query fails at the first, and pg marks the client broken only at the second. In
+  // between, the Prisma adapter ends its transaction and releases the client (with no error; at
+  // once when it was the COMMIT that failed), and pg-pool handed it to the next request, whose queries then failed ("Client has encountered a
+  // connection error and is not queryable"). Ending the client as soon as either is heard marks
+  // it as ending, and pg-pool discards an ending client when it is released, never handing it out.
   pool.on('connect', (client) => {
-    client.on('error', () => undefined);
+    const discard = () => {
+      client.end().catch(() => undefined);
+    };
+    client.on('error', discard);
+    client.connection.on('errorMessage', (message: { severity?: string }) => {
+      if (message.severity === 'FATAL' || message.severity === 'PANIC') discard();
+    });
   });
   pool.on('error', () => undefined); // an idle client lost: pg-pool has already discarded it
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
@@ -102,9 +124,13 @@ async function openPglite(dataDir: string | null): Promise<Database> {
     import('@electric-sql/pglite/contrib/pg_trgm'),
     import('pglite-prisma-adapter'),
   ]);
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
   // One process at a time on the folder: a second opener is refused (src/data/pglite-lock.ts).
+  // The lock file sits beside the folder, so its parent must exist first.
+  if (dataDir) mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
   const unlock = dataDir ? lockPgliteFolder(dataDir) : () => undefined;
+  // A new data directory starts as a copy of the build's migrated template, not from initdb
+  // (pglite-template.ts).
+  if (dataDir && !startFromTemplate(dataDir)) mkdirSync(dataDir, { recursive: true });
   // pg_trgm backs the officers' search by name, as on real Postgres.
   const options = { extensions: { pg_trgm } };
   const client = dataDir ? new PGlite(dataDir, options) : new PGlite(options);

@@ -25,7 +25,7 @@ export interface OfficerChange {
   clearSecondFactor?: boolean;
   /** Forget failed sign-ins and any lock. */
   clearLock?: boolean;
-  /** Sign the officer out everywhere, except the session with this id (null: everywhere). */
+  /** Sign the officer out everywhere, and end their half-finished sign-ins, except the session with this id (null: everywhere). */
   endSessions?: { except: string | null };
 }
 
@@ -48,12 +48,35 @@ export function officerRepository(prisma: PrismaClient) {
       return prisma.officer.create({ data: { ...data, email: data.email.toLowerCase() } });
     },
 
-    /** Counts a failed sign-in; locks the account once `lockAfter` failures are reached. */
+    /**
+     * Counts a failed sign-in and, from the `lockAfter`th on, locks the account for `lockForMs`, in
+     * one statement: failures at the same moment are each counted. The count is not reset by the
+     * lock (only by a complete sign-in, a new password or an administrator), so once an account
+     * has locked, each further failure locks it again.
+     */
     async recordFailure(id: string, lockAfter: number, lockForMs: number): Promise<void> {
-      const updated = await prisma.officer.update({ where: { id }, data: { failedSignIns: { increment: 1 } } });
-      if (updated.failedSignIns >= lockAfter) {
-        await prisma.officer.update({ where: { id }, data: { lockedUntil: new Date(Date.now() + lockForMs), failedSignIns: 0 } });
-      }
+      const lockUntil = new Date(Date.now() + lockForMs);
+      await prisma.$executeRaw`
+        UPDATE "officer" SET "failed_sign_ins" = "failed_sign_ins" + 1,
+          "locked_until" = CASE WHEN "failed_sign_ins" + 1 >= ${lockAfter} THEN ${lockUntil} ELSE "locked_until" END
+        WHERE "id" = ${id}::uuid`;
+    },
+
+    /**
+     * Takes one attempt at the second factor for an account that is not locked (or disabled), and
+     * counts it as a failure before the code is checked; a right code then clears it
+     * (`recordSuccess`). One statement, so attempts made at the same moment queue on the row: once
+     * one of them reaches `lockAfter` and locks the account, the rest find it locked. False when
+     * the account is locked: the code must not be checked at all.
+     */
+    async takeSecondFactorAttempt(id: string, lockAfter: number, lockForMs: number): Promise<boolean> {
+      const now = new Date();
+      const lockUntil = new Date(now.getTime() + lockForMs);
+      const taken = await prisma.$executeRaw`
+        UPDATE "officer" SET "failed_sign_ins" = "failed_sign_ins" + 1,
+          "locked_until" = CASE WHEN "failed_sign_ins" + 1 >= ${lockAfter} THEN ${lockUntil} ELSE "locked_until" END
+        WHERE "id" = ${id}::uuid AND NOT "disabled" AND ("locked_until" IS NULL OR "locked_until" <= ${now})`;
+      return taken === 1;
     },
 
     recordSuccess: (id: string, totpStep: number | null) =>
@@ -119,7 +142,10 @@ export function officerRepository(prisma: PrismaClient) {
         });
         if (change.endSessions) {
           const except = change.endSessions.except ?? '';
-          await tx.$executeRaw`DELETE FROM "session" WHERE "data"->'officer'->>'id' = ${id} AND "sid" <> ${except}`;
+          // Half-finished sign-ins too: a password checked before a reset must not go on to the code.
+          await tx.$executeRaw`
+            DELETE FROM "session"
+            WHERE ("data"->'officer'->>'id' = ${id} OR "data"->'pendingSignIn'->>'officerId' = ${id}) AND "sid" <> ${except}`;
         }
         await tx.auditEntry.create({ data: { actor: 'officer', officerId: audit.officerId, action: audit.action, detail: audit.detail } });
         return 'done';

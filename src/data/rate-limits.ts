@@ -1,7 +1,9 @@
 import { RateLimiterPrisma, RateLimiterRes } from 'rate-limiter-flexible';
 import type { PrismaClient } from '../generated/prisma/client.ts';
+import { retryOnConnectionLoss } from './connection-loss.ts';
 
-export type Consumed = { allowed: true } | { allowed: false; retryAfterMs: number };
+/** Allowed, with how many attempts the key has left in this window; or refused, with the wait. */
+export type Consumed = { allowed: true; remaining: number } | { allowed: false; retryAfterMs: number };
 
 /** Counts attempts for one kind of key (say, sign-ins per IP address) in fixed windows. */
 export interface AttemptCounter {
@@ -33,8 +35,10 @@ export function rateLimitStore(prisma: PrismaClient) {
       return {
         async consume(key) {
           try {
-            await limiter.consume(key);
-            return { allowed: true };
+            // Tried again on a dropped connection only in a request that is safe to repeat: at
+            // worst one attempt is counted twice, never one let through uncounted.
+            const result = await retryOnConnectionLoss(() => limiter.consume(key));
+            return { allowed: true, remaining: result.remainingPoints };
           } catch (error) {
             // The library rejects with a RateLimiterRes when the limit is reached, and with an
             // Error when the database fails (that one is a real failure, passed on).

@@ -1,6 +1,7 @@
 import session from 'express-session';
 import { LRUCache } from 'lru-cache';
 import type { PrismaClient } from '../generated/prisma/client.ts';
+import { retryOnConnectionLoss } from './connection-loss.ts';
 
 /**
  * A session's expiry moves forward on every request (rolling). Writing that to the database on
@@ -11,7 +12,9 @@ export const touchEveryMs = 60_000;
 
 /**
  * express-session store in the shared database, so any app instance can serve any request and a
- * restart signs nobody out. Expired rows are ignored on read and swept now and then.
+ * restart signs nobody out. Expired rows are ignored on read and swept now and then. Every
+ * operation reads, or sets the session to a value, so each is tried once more when its database
+ * connection dies under it (a page costs a few milliseconds more, not an error).
  */
 export class PrismaSessionStore extends session.Store {
   private lastSweep = 0;
@@ -26,8 +29,7 @@ export class PrismaSessionStore extends session.Store {
   }
 
   override get(sid: string, callback: (error: unknown, session?: session.SessionData | null) => void): void {
-    this.prisma.session
-      .findUnique({ where: { sid } })
+    retryOnConnectionLoss(() => this.prisma.session.findUnique({ where: { sid } }), true)
       .then((row) => {
         if (!row || row.expiresAt.getTime() <= Date.now()) return callback(null, null);
         this.storedExpiry.set(sid, row.expiresAt.getTime());
@@ -39,8 +41,10 @@ export class PrismaSessionStore extends session.Store {
   override set(sid: string, data: session.SessionData, callback?: (error?: unknown) => void): void {
     const expiresAt = this.expiryOf(data);
     const json = JSON.parse(JSON.stringify(data)) as object;
-    this.prisma.session
-      .upsert({ where: { sid }, create: { sid, data: json, expiresAt }, update: { data: json, expiresAt } })
+    retryOnConnectionLoss(
+      () => this.prisma.session.upsert({ where: { sid }, create: { sid, data: json, expiresAt }, update: { data: json, expiresAt } }),
+      true,
+    )
       .then(() => {
         this.storedExpiry.set(sid, expiresAt.getTime());
         this.sweepSometimes();
@@ -51,8 +55,7 @@ export class PrismaSessionStore extends session.Store {
 
   override destroy(sid: string, callback?: (error?: unknown) => void): void {
     this.storedExpiry.delete(sid);
-    this.prisma.session
-      .deleteMany({ where: { sid } })
+    retryOnConnectionLoss(() => this.prisma.session.deleteMany({ where: { sid } }), true)
       .then(() => callback?.())
       .catch((error: unknown) => callback?.(error));
   }
@@ -64,8 +67,7 @@ export class PrismaSessionStore extends session.Store {
       callback?.();
       return;
     }
-    this.prisma.session
-      .updateMany({ where: { sid }, data: { expiresAt } })
+    retryOnConnectionLoss(() => this.prisma.session.updateMany({ where: { sid }, data: { expiresAt } }), true)
       .then(() => {
         this.storedExpiry.set(sid, expiresAt.getTime());
         callback?.();

@@ -1,16 +1,19 @@
-import Holidays from 'date-holidays';
+import { createRequire } from 'node:module';
+import type Holidays from 'date-holidays';
 import { addCalendarDays, assertIsoDate, compareIsoDates, dayOfWeek, londonDate, type IsoDate } from './calendar-date.ts';
 
 /** The statutory acknowledgement period: five working days from receipt. */
 export const defaultAcknowledgementWorkingDays = 5;
 
 // England and Wales share one set of bank holidays; date-holidays calls England the 'ENG' state
-// of 'GB'. Created on first use so importing this module stays cheap.
+// of 'GB'. Loaded and created on first use so importing this module stays cheap (the library holds
+// every country's holidays: about 9 MB and 140 ms, which a start page does not need).
+const load = createRequire(import.meta.url);
 let holidaySource: Holidays | undefined;
 const bankHolidaysByYear = new Map<number, ReadonlySet<IsoDate>>();
 
 function englandAndWalesHolidays(): Holidays {
-  holidaySource ??= new Holidays('GB', 'ENG');
+  holidaySource ??= new (load('date-holidays') as typeof Holidays)('GB', 'ENG');
   return holidaySource;
 }
 

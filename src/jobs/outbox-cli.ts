@@ -19,6 +19,7 @@ const mailer = createMailer(config.mail, logger);
 const worker = new OutboxWorker(outboxRepository(database.prisma), mailer, logger, {
   pollMs: config.outbox.pollMs,
   maxAttempts: config.outbox.maxAttempts,
+  leaseMs: config.outbox.leaseMs,
 });
 worker.start();
 logger.info({ worker: worker.id, mail: mailer.describe() }, 'outbox worker started');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { OutboxRepository } from '../data/outbox.ts';
+import type { ClaimedMessage, OutboxRepository } from '../data/outbox.ts';
 import type { Logger } from '../logger.ts';
 import type { Mailer } from '../services/mailer.ts';
 
@@ -7,8 +7,16 @@ export interface OutboxWorkerOptions {
   pollMs: number;
   maxAttempts: number;
   batchSize?: number;
-  /** A message left "sending" this long (its worker died) is claimed again. */
-  staleAfterMs?: number;
+  /**
+   * How long a claim holds without being renewed. The worker renews it every third of that while
+   * it holds the batch, so a batch may take as long as it takes; a worker that dies holds its
+   * messages only this long.
+   */
+  leaseMs?: number;
+  /** Tries at recording a delivery the mail server accepted, before leaving it to the lease. */
+  recordAttempts?: number;
+  /** The first wait between those tries (doubling, at most 5 s). */
+  recordBackoffMs?: number;
 }
 
 /** Backoff before the next try: 5 s, 10 s, 20 s ... capped at an hour, with jitter. */
@@ -69,31 +77,63 @@ export class OutboxWorker {
   /** Sends every message due now; returns how many it handled. */
   async runOnce(): Promise<number> {
     let handled = 0;
+    const leaseMs = this.options.leaseMs ?? 60_000;
     // Checked between messages: a shutdown waits for one send, not for the whole outbox to drain
     // (with the mail server hanging, a batch alone takes batchSize x the SMTP timeout, and a
     // process killed for taking too long leaves its claims stuck until the lease runs out).
     while (!this.stopping) {
-      const batch = await this.outbox.claim(this.id, this.options.batchSize ?? 10, this.options.staleAfterMs ?? 300_000);
+      const batch = await this.outbox.claim(this.id, this.options.batchSize ?? 10, leaseMs);
       if (batch.length === 0) return handled;
-      for (const [index, message] of batch.entries()) {
-        if (this.stopping) {
-          await this.outbox.release(
-            batch.slice(index).map((unsent) => unsent.id),
-            this.id,
-          );
-          return handled;
+      const held = new Set(batch.map((message) => message.id));
+      const heartbeat = this.heartbeat(held, leaseMs);
+      try {
+        for (const [index, message] of batch.entries()) {
+          if (this.stopping) {
+            await this.outbox.release(
+              batch.slice(index).map((unsent) => unsent.id),
+              this.id,
+            );
+            return handled;
+          }
+          const outcome = await this.deliver(message);
+          held.delete(message.id);
+          handled += 1;
+          // Sent but not recorded: the database is not answering. Sending more now would only
+          // make more such messages; the rest of the batch waits for its lease to run out.
+          if (outcome === 'unrecorded') return handled;
         }
-        await this.deliver(message);
-        handled += 1;
+      } finally {
+        clearInterval(heartbeat);
       }
     }
     return handled;
   }
 
-  private async deliver(message: { id: string; to: string; subject: string; text: string; html: string; attempts: number }): Promise<void> {
+  /** Renews the lease of the messages still held, every third of the lease, until cleared. */
+  private heartbeat(held: Set<string>, leaseMs: number): NodeJS.Timeout {
+    let renewing = false;
+    const timer = setInterval(
+      () => {
+        if (renewing || held.size === 0) return;
+        renewing = true;
+        this.outbox
+          .renewLease([...held], this.id, leaseMs)
+          // Missed once, it is tried again a third of a lease later; missed until the lease runs
+          // out, another worker may take the messages (and one may be sent twice).
+          .catch((error: unknown) => this.logger.warn({ code: errorCode(error), messages: held.size }, 'outbox lease not renewed'))
+          .finally(() => {
+            renewing = false;
+          });
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
+    timer.unref();
+    return timer;
+  }
+
+  private async deliver(message: ClaimedMessage): Promise<'recorded' | 'unrecorded'> {
     try {
       await this.mailer.send(message);
-      await this.outbox.markSent(message.id, this.id);
     } catch (error) {
       const reason = describeError(error);
       if (message.attempts >= this.options.maxAttempts) {
@@ -102,6 +142,42 @@ export class OutboxWorker {
       } else {
         await this.outbox.markForRetry(message.id, this.id, reason, new Date(Date.now() + retryDelayMs(message.attempts)));
         this.logger.warn({ messageId: message.id, attempts: message.attempts, code: errorCode(error) }, 'email not sent; will retry');
+      }
+      return 'recorded';
+    }
+    return this.recordSent(message);
+  }
+
+  /**
+   * The mail server has accepted the message: from here a failure is the database's, never a
+   * reason to send again. The recording is retried on its own, the message still claimed (the
+   * heartbeat keeps its lease). If the database stays away, the message is left claimed: once the
+   * lease runs out a worker sends it again, with the same Message-ID (at least once, never lost).
+   */
+  private async recordSent(message: ClaimedMessage): Promise<'recorded' | 'unrecorded'> {
+    const attempts = this.options.recordAttempts ?? 8;
+    let waitMs = this.options.recordBackoffMs ?? 250;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const held = await this.outbox.markSent(message.id, this.id);
+        // On a first try this means the lease ran out during the send and another worker took it.
+        if (!held && attempt === 1)
+          this.logger.warn({ messageId: message.id }, 'email sent after its claim had been taken by another worker');
+        return 'recorded';
+      } catch (error) {
+        if (attempt >= attempts) {
+          this.logger.error(
+            { messageId: message.id, tries: attempt, code: errorCode(error) },
+            'email sent but not recorded as sent; left claimed until its lease runs out, then sent again',
+          );
+          return 'unrecorded';
+        }
+        this.logger.warn(
+          { messageId: message.id, tries: attempt, code: errorCode(error) },
+          'email sent; recording it failed, trying again',
+        );
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+        waitMs = Math.min(waitMs * 2, 5_000);
       }
     }
   }

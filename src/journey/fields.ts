@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { oneLine, withoutControls } from '../domain/control-characters.ts';
 
 /**
  * Field rules shared by the journey's steps, with GOV.UK-style messages. Every value arrives as a
@@ -137,38 +138,39 @@ export function dateParts(values: Record<string, unknown>, prefix: string): Date
 }
 
 /**
- * Keeps only the fields a step declares, each as a trimmed string (or a list of them for
- * checkboxes), so nothing unexpected from the request reaches the draft.
+ * Which fields a form reads: `single` holds one value each, `multiple` a list (checkboxes).
+ * `multiline` names the single-value fields that are multi-line text (textareas: descriptions,
+ * notes, comments); they keep line breaks and tabs. Every other field is single-line.
  */
-export function normaliseForm(body: unknown, fields: { single: readonly string[]; multiple?: readonly string[] }): FormValues {
+export interface FormFields {
+  single: readonly string[];
+  multiple?: readonly string[];
+  multiline?: readonly string[];
+}
+
+/**
+ * Keeps only the fields a step declares, each as a trimmed string (or a list of them for
+ * checkboxes), so nothing unexpected from the request reaches the draft. No control characters
+ * (src/domain/control-characters.ts); single-line fields have their line breaks folded to a space
+ * here, before anything is checked, saved, shown back or sent.
+ */
+export function normaliseForm(body: unknown, fields: FormFields): FormValues {
   const source = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const multiline = new Set(fields.multiline ?? []);
   const values: FormValues = {};
   for (const field of fields.single) {
     const raw = source[field];
     const first = Array.isArray(raw) ? raw[0] : raw;
-    values[field] = typeof first === 'string' ? cleanText(first) : '';
+    const clean = multiline.has(field) ? withoutControls : oneLine;
+    values[field] = typeof first === 'string' ? clean(first).trim() : '';
   }
   for (const field of fields.multiple ?? []) {
     const raw = source[field];
     const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
     values[field] = list
       .filter((item): item is string => typeof item === 'string')
-      .map(cleanText)
+      .map((item) => oneLine(item).trim())
       .filter(Boolean);
   }
   return values;
-}
-
-// Control characters other than newlines and tabs never belong in an answer: C0, DEL and the C1
-// range (U+0080 to U+009F, which HTML does not allow and a pasted Windows-1252 text can carry).
-function isUnwantedControl(character: string): boolean {
-  const code = character.charCodeAt(0);
-  return (code < 32 && code !== 9 && code !== 10) || (code >= 127 && code <= 159);
-}
-
-function cleanText(value: string): string {
-  return Array.from(value.replace(/\r\n?/g, '\n'))
-    .filter((character) => !isUnwantedControl(character))
-    .join('')
-    .trim();
 }

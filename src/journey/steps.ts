@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { normaliseForm, type FormValues } from './fields.ts';
+import { normaliseForm, type FormFields, type FormValues } from './fields.ts';
 import {
   actionSoFarSchema,
   applicantDetailsSchema,
@@ -29,6 +29,8 @@ export interface Answers {
   consentUpload: { uploadId: string; fileName: string; size: number } | null;
   /** Set when an officer enters a paper, phone or email application: how and when it arrived. */
   assisted?: { channel: 'paper' | 'phone' | 'email'; receivedOn: string } | null;
+  /** One-time keys of the posts already applied to this draft (src/middleware/idempotency.ts). */
+  usedKeys?: string[];
 }
 
 export function emptyAnswers(): Answers {
@@ -46,7 +48,8 @@ export interface FormStep {
   kind: 'form';
   slug: string;
   title: (context: StepContext) => string;
-  fields: { single: readonly string[]; multiple?: readonly string[] };
+  /** The fields it reads; `multiline` the ones that are textareas (see normaliseForm). */
+  fields: FormFields;
   schema: (context: StepContext) => z.ZodType;
   next: (answers: Answers) => string;
 }
@@ -99,7 +102,7 @@ export const steps: readonly Step[] = [
     kind: 'form',
     slug: 'victim-contact',
     title: ({ wording }) => (wording.self ? 'How can we contact you?' : 'How can we contact the victim?'),
-    fields: { single: ['email', 'phone', 'preferredContact', 'safeTimes', 'needs'] },
+    fields: { single: ['email', 'phone', 'preferredContact', 'safeTimes', 'needs'], multiline: ['needs'] },
     schema: ({ wording }) => victimContactSchema(wording),
     next: (answers) => (onBehalf(answers) ? 'applicant-details' : 'incidents'),
   },
@@ -115,7 +118,7 @@ export const steps: readonly Step[] = [
     kind: 'form',
     slug: 'consent',
     title: () => 'The victim’s consent',
-    fields: { single: ['consentMethod', 'consentDeclared', 'howToConfirm'] },
+    fields: { single: ['consentMethod', 'consentDeclared', 'howToConfirm'], multiline: ['howToConfirm'] },
     schema: () => consentSchema(),
     next: (answers) => (value(answers, 'consent', 'consentMethod') === 'upload' ? 'consent-upload' : 'incidents'),
   },
@@ -145,7 +148,7 @@ export const steps: readonly Step[] = [
     kind: 'form',
     slug: 'impact',
     title: ({ wording }) => (wording.self ? 'How has it affected you?' : 'How has it affected the victim?'),
-    fields: { single: ['impact', 'vulnerable', 'vulnerability', 'hateMotivated'], multiple: ['hateTypes'] },
+    fields: { single: ['impact', 'vulnerable', 'vulnerability', 'hateMotivated'], multiple: ['hateTypes'], multiline: ['impact', 'vulnerability'] },
     schema: ({ wording }) => impactSchema(wording),
     next: () => 'action-so-far',
   },
@@ -153,7 +156,7 @@ export const steps: readonly Step[] = [
     kind: 'form',
     slug: 'action-so-far',
     title: () => 'What has been done so far?',
-    fields: { single: ['actionSoFar', 'hopedOutcome'] },
+    fields: { single: ['actionSoFar', 'hopedOutcome'], multiline: ['actionSoFar', 'hopedOutcome'] },
     schema: () => actionSoFarSchema(),
     next: () => 'check-answers',
   },

@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { isDatabaseUnavailable } from '../data/connection-loss.ts';
 import type { Logger } from '../logger.ts';
 
 export function notFound(): RequestHandler {
@@ -47,8 +48,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return res.status(status).render('errors/not-found', { title: 'Page not found' });
     }
     logger.error({ err: error, reqId: req.id }, 'request failed');
+    // The database out of reach for now (a dropped connection, or every connection busy): the
+    // same "try again" page, as 503 Service Unavailable, which it is.
     res
-      .status(500)
+      .status(isDatabaseUnavailable(error) ? 503 : 500)
       .render('errors/problem', { title: 'Sorry, there is a problem with the service' }, (renderError: Error | null, html: string) => {
         if (renderError) return next(renderError);
         // The session stays as it was before this failed request: nothing of it is saved. The

@@ -7,8 +7,8 @@ declare module 'express-session' {
   interface SessionData {
     /** A signed-in officer (after the second factor when they have one). */
     officer?: { id: string; signedInAt: number };
-    /** Password checked, second factor still to do. */
-    pendingSignIn?: { officerId: string; at: number; setupSecret?: string };
+    /** Password checked, second factor still to do; `id` names this sign-in to its rate limit. */
+    pendingSignIn?: { id: string; officerId: string; at: number; setupSecret?: string };
   }
 }
 

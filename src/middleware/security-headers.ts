@@ -30,6 +30,8 @@ export function securityHeaders(options: { production: boolean }): RequestHandle
     },
     strictTransportSecurity: options.production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     referrerPolicy: { policy: 'no-referrer' },
+    // The same as frame-ancestors 'none', for browsers that read only X-Frame-Options.
+    frameguard: { action: 'deny' },
     crossOriginEmbedderPolicy: false,
   });
   return [nonce, headers];

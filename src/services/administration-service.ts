@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { verify } from '@node-rs/argon2';
 import type { Config } from '../config.ts';
-import type { AdministrationRepository, AuditRow, FailedEmailRow } from '../data/administration.ts';
+import type { AdministrationRepository, AuditRow, FailedEmailRow, StaleClaimRow } from '../data/administration.ts';
 import type { ChangeResult, OfficerChange, OfficerRecord, OfficerRepository } from '../data/officers.ts';
 import type { OfficerRole } from '../domain/officer-roles.ts';
 import type { Logger } from '../logger.ts';
@@ -210,6 +210,9 @@ export function administrationService(deps: {
     },
 
     failedEmails: (): Promise<FailedEmailRow[]> => administration.failedEmails(),
+
+    /** Emails a worker claimed and stopped renewing its claim on, not sent (shown with the failed ones). */
+    staleClaims: (): Promise<StaleClaimRow[]> => administration.staleClaims(),
 
     /** Back to the queue; the worker is nudged to send it now. */
     async retryFailedEmail(actor: OfficerRecord, messageId: string): Promise<'queued' | 'not-failed' | 'not-found'> {

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { fileTypeFromBuffer } from 'file-type';
 import type { Config } from '../config.ts';
 import type { CaseRepository, NewCase, NewEmail, NewPerson, SubmittedCase } from '../data/cases.ts';
 import { DuplicateReferenceError } from '../data/cases.ts';
@@ -11,17 +10,12 @@ import { addWorkingDays } from '../domain/working-days.ts';
 import { toApplication, type Application } from '../journey/application.ts';
 import { emptyAnswers, type Answers } from '../journey/steps.ts';
 import { renderTemplate } from '../views.ts';
+import { checkConsentFile } from './consent-file-check.ts';
 
 export interface Confirmation {
   reference: string;
   acknowledgementDueOn: string;
 }
-
-export const allowedUploadTypes = new Map([
-  ['application/pdf', 'pdf'],
-  ['image/jpeg', 'jpg'],
-  ['image/png', 'png'],
-]);
 
 interface Dependencies {
   drafts: DraftRepository;
@@ -42,13 +36,23 @@ export function applicationService({ drafts, cases, config, onEmailsQueued }: De
     saveAnswers: (draft: DraftRecord, answers: Answers) => drafts.saveAnswers(draft.id, answers),
 
     /**
-     * Checks a consent form by its content (not its name or the browser's claim): PDF, JPEG or
-     * PNG, not empty, within the size limit. Returns an error message or the stored upload.
+     * A change that adds or removes something (an incident): computed from the answers as stored,
+     * and done at most once per one-time key (a null key: always). `applied` is false for a repeat.
+     */
+    changeAnswersOnce: (draft: DraftRecord, key: string | null, change: (answers: Answers) => Answers) =>
+      drafts.changeOnce(draft.id, key, change),
+
+    /**
+     * Checks a consent form by its content (not its name or the browser's claim): not empty,
+     * within the size limit, and a real PDF, JPEG or PNG of a sane size (`checkConsentFile`).
+     * Used by both mounts of the form (residents and officers entering a paper application).
+     * Returns an error message, or stores the upload.
      */
     async saveConsentUpload(
       draft: DraftRecord,
       file: { buffer: Buffer; originalname: string } | undefined,
       uploadError: string | undefined,
+      key: string | null = null,
     ): Promise<{ ok: true } | { ok: false; message: string }> {
       const maxMb = Math.round((config.uploadMaxBytes / 1024 / 1024) * 10) / 10;
       if (uploadError === 'LIMIT_FILE_SIZE') return { ok: false, message: `The selected file must be smaller than ${maxMb}MB` };
@@ -56,13 +60,16 @@ export function applicationService({ drafts, cases, config, onEmailsQueued }: De
       if (!file || file.buffer.length === 0) {
         return { ok: false, message: file ? 'The selected file is empty' : 'Select the signed consent form' };
       }
-      const detected = await fileTypeFromBuffer(file.buffer);
-      const extension = detected ? allowedUploadTypes.get(detected.mime) : undefined;
-      if (!detected || !extension) return { ok: false, message: 'The selected file must be a PDF, JPG or PNG' };
+      const checked = await checkConsentFile(file.buffer);
+      if (!checked.ok) return checked;
+      const { extension, mediaType } = checked;
       const fileName = `signed-consent-form.${extension}`;
-      const uploadId = await drafts.saveUpload(draft.id, { fileName, mediaType: detected.mime, data: new Uint8Array(file.buffer) });
-      const answers = { ...draft.answers, consentUpload: { uploadId, fileName: safeDisplayName(file.originalname, extension), size: file.buffer.length } };
-      await drafts.saveAnswers(draft.id, answers);
+      // The file and the answers that point to it in one transaction, once per one-time key: a
+      // repeat of the same post stores no second copy.
+      await drafts.changeOnce(draft.id, key, async (answers, work) => {
+        const uploadId = await work.saveUpload({ fileName, mediaType, data: new Uint8Array(file.buffer) });
+        return { ...answers, consentUpload: { uploadId, fileName: safeDisplayName(file.originalname, extension), size: file.buffer.length } };
+      });
       return { ok: true };
     },
 

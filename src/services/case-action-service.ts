@@ -1,5 +1,5 @@
 import type { Config } from '../config.ts';
-import type { AppealPackRecord, CaseActionRepository, CaseWork } from '../data/case-actions.ts';
+import type { AppealPackRecord, CaseActionRepository, CaseWork, OneTimeKey } from '../data/case-actions.ts';
 import type { NewEmail } from '../data/cases.ts';
 import { formatLongDate, londonDate, type IsoDate } from '../domain/calendar-date.ts';
 import { nextDeadline } from '../domain/case-deadlines.ts';
@@ -22,6 +22,7 @@ import {
   caseCorrespondence,
   emailRecipients,
   informationRequestLetterData,
+  isLetterName,
   letterAddressee,
   letterMissing,
   today,
@@ -94,16 +95,24 @@ export function caseActionService({ actions, config, onEmailsQueued }: Dependenc
   async function act(
     reference: string,
     officer: ActingOfficer,
+    once: OneTimeKey | null,
     work: (caseWork: CaseWork) => Promise<{ emails?: NewEmail[]; letter?: LetterName | null } | void>,
   ): Promise<ActionResult> {
     try {
-      const done = await actions.withCase(reference, officer.id, async (caseWork) => {
-        const outcome = (await work(caseWork)) ?? {};
-        const emails = outcome.emails ?? [];
-        await caseWork.queueEmails(emails);
-        return { emailsQueued: emails.length, letter: outcome.letter ?? null };
-      });
+      const done = await actions.withCase(
+        reference,
+        officer.id,
+        async (caseWork) => {
+          const outcome = (await work(caseWork)) ?? {};
+          const emails = outcome.emails ?? [];
+          await caseWork.queueEmails(emails);
+          return { emailsQueued: emails.length, letter: outcome.letter ?? null };
+        },
+        once,
+      );
       if (!done) return { ok: false, reason: 'not-found' };
+      // A repeat of a post already done: nothing written, nothing queued, the first answer again.
+      if (done.repeated) return storedResult(reference, done.result);
       if (done.result.emailsQueued > 0) onEmailsQueued();
       return { ok: true, reference, ...done.result };
     } catch (error) {
@@ -114,12 +123,23 @@ export function caseActionService({ actions, config, onEmailsQueued }: Dependenc
 
   return {
     find: (reference: string) => actions.find(reference),
+
+    /** The answer a post with this one-time key already gave on the case, or null when it was not done yet. */
+    async repeatOf(reference: string, once: OneTimeKey): Promise<ActionResult | null> {
+      const stored = await actions.usedKey(reference, once);
+      return stored === null ? null : storedResult(reference, stored);
+    },
     enabledOfficers: () => actions.enabledOfficers(),
     letterAddressee,
     emailRecipients,
 
-    async acknowledge(reference: string, officer: ActingOfficer, input: { spocOfficerId: string }): Promise<ActionResult> {
-      return act(reference, officer, async (work) => {
+    async acknowledge(
+      reference: string,
+      officer: ActingOfficer,
+      input: { spocOfficerId: string },
+      once: OneTimeKey | null = null,
+    ): Promise<ActionResult> {
+      return act(reference, officer, once, async (work) => {
         const to = moveOrRefuse(work, 'acknowledge');
         const spoc = await work.findEnabledOfficer(input.spocOfficerId);
         if (!spoc) throw new Refusal('Choose an officer who can sign in as the single point of contact.');
@@ -145,8 +165,9 @@ export function caseActionService({ actions, config, onEmailsQueued }: Dependenc
       reference: string,
       officer: ActingOfficer,
       input: { outcome: ThresholdOutcome; ground: RejectionGround | null; reason: string; overrideReason: string | null },
+      once: OneTimeKey | null = null,
     ): Promise<ActionResult> {
-      return act(reference, officer, async (work) => {
+      return act(reference, officer, once, async (work) => {
         const to = moveOrRefuse(work, thresholdOutcomeActions[input.outcome]);
         const s = work.snapshot;
         const override = needsOverrideReason(input.outcome, s.thresholdAdvice.met);
@@ -177,8 +198,13 @@ export function caseActionService({ actions, config, onEmailsQueued }: Dependenc
       });
     },
 
-    async assignSpoc(reference: string, officer: ActingOfficer, input: { officerId: string }): Promise<ActionResult> {
-      return act(reference, officer, async (work) => {
+    async assignSpoc(
+      reference: string,
+      officer: ActingOfficer,
+      input: { officerId: string },
+      once: OneTimeKey | null = null,
+    ): Promise<ActionResult> {
+      return act(reference, officer, once, async (work) => {
         refuseIfFinal(work, 'assign the single point of contact');
         const spoc = await work.findEnabledOfficer(input.officerId);
         if (!spoc) throw new Refusal('Choose an officer who can sign in as the single point of contact.');
@@ -191,8 +217,9 @@ export function caseActionService({ actions, config, onEmailsQueued }: Dependenc
       reference: string,
       officer: ActingOfficer,
       input: { agency: string; dueOn: IsoDate; asked: string },
+      once: OneTimeKey | null = null,
     ): Promise<ActionResult> {
-      return act(reference, officer, async (work) => {
+      return act(reference, officer, once, async (work) => {
         refuseIfFinal(work, 'ask a partner agency for information');
         await work.addInformationRequest(input);
         await work.audit('requested information', { agency: input.agency, dueOn: input.dueOn });
@@ -203,8 +230,9 @@ export function caseActionService({ actions, config, onEmailsQueued }: Dependenc
       reference: string,
       officer: ActingOfficer,
       input: { requestId: string; reply: string; repliedOn: IsoDate },
+      once: OneTimeKey | null = null,
     ): Promise<ActionResult> {
-      return act(reference, officer, async (work) => {
+      return act(reference, officer, once, async (work) => {
         refuseIfFinal(work, 'record an agency’s reply');
         const request = work.snapshot.informationRequests.find((r) => r.id === input.requestId);
         if (!request) throw new Refusal('There is no such information request on this case.');
@@ -223,8 +251,9 @@ export function caseActionService({ actions, config, onEmailsQueued }: Dependenc
         attendance: VictimAttendance;
         notInvitedReason: string | null;
       },
+      once: OneTimeKey | null = null,
     ): Promise<ActionResult> {
-      return act(reference, officer, async (work) => {
+      return act(reference, officer, once, async (work) => {
         const to = moveOrRefuse(work, 'schedule_review');
         const rescheduling = work.snapshot.status === 'review_scheduled';
         const when = `${formatLongDate(londonDate(input.scheduledFor))} at ${formatLondonTime(input.scheduledFor)}`;
@@ -257,8 +286,9 @@ export function caseActionService({ actions, config, onEmailsQueued }: Dependenc
       reference: string,
       officer: ActingOfficer,
       input: { heldOn: IsoDate; contributions: Array<{ agency: string; shared: string; actionsTaken: string }> },
+      once: OneTimeKey | null = null,
     ): Promise<ActionResult> {
-      return act(reference, officer, async (work) => {
+      return act(reference, officer, once, async (work) => {
         const to = moveOrRefuse(work, 'hold_review');
         const review = work.snapshot.review;
         if (!review || review.heldAt) throw new Refusal('Schedule the review first.');
@@ -274,16 +304,22 @@ export function caseActionService({ actions, config, onEmailsQueued }: Dependenc
       reference: string,
       officer: ActingOfficer,
       input: { action: string; agency: string; dueOn: IsoDate },
+      once: OneTimeKey | null = null,
     ): Promise<ActionResult> {
-      return act(reference, officer, async (work) => {
+      return act(reference, officer, once, async (work) => {
         refuseIfFinal(work, 'add a recommendation');
         await work.addRecommendation(input);
         await work.audit('added recommendation', { agency: input.agency, dueOn: input.dueOn });
       });
     },
 
-    async markRecommendationDone(reference: string, officer: ActingOfficer, input: { recommendationId: string }): Promise<ActionResult> {
-      return act(reference, officer, async (work) => {
+    async markRecommendationDone(
+      reference: string,
+      officer: ActingOfficer,
+      input: { recommendationId: string },
+      once: OneTimeKey | null = null,
+    ): Promise<ActionResult> {
+      return act(reference, officer, once, async (work) => {
         refuseIfFinal(work, 'mark a recommendation done');
         const recommendation = work.snapshot.recommendations.find((r) => r.id === input.recommendationId);
         if (!recommendation) throw new Refusal('There is no such recommendation on this case.');
@@ -293,16 +329,26 @@ export function caseActionService({ actions, config, onEmailsQueued }: Dependenc
       });
     },
 
-    async recordVictimComments(reference: string, officer: ActingOfficer, input: { comments: string }): Promise<ActionResult> {
-      return act(reference, officer, async (work) => {
+    async recordVictimComments(
+      reference: string,
+      officer: ActingOfficer,
+      input: { comments: string },
+      once: OneTimeKey | null = null,
+    ): Promise<ActionResult> {
+      return act(reference, officer, once, async (work) => {
         refuseIfFinal(work, 'record the victim’s comments');
         await work.update({ actionPlanComments: input.comments, actionPlanCommentsAt: new Date() });
         await work.audit('recorded victim comments on action plan', { recommendations: work.snapshot.recommendations.length });
       });
     },
 
-    async sendOutcome(reference: string, officer: ActingOfficer, input: { summary: string }): Promise<ActionResult> {
-      return act(reference, officer, async (work) => {
+    async sendOutcome(
+      reference: string,
+      officer: ActingOfficer,
+      input: { summary: string },
+      once: OneTimeKey | null = null,
+    ): Promise<ActionResult> {
+      return act(reference, officer, once, async (work) => {
         const to = moveOrRefuse(work, 'send_outcome');
         const s = work.snapshot;
         const blocker = outcomeBlocker(s.recommendations.length, Boolean(s.actionPlanComments));
@@ -324,8 +370,9 @@ export function caseActionService({ actions, config, onEmailsQueued }: Dependenc
       reference: string,
       officer: ActingOfficer,
       input: { receivedOn: IsoDate; about: AppealSubject; appellant: string },
+      once: OneTimeKey | null = null,
     ): Promise<ActionResult> {
-      return act(reference, officer, async (work) => {
+      return act(reference, officer, once, async (work) => {
         const to = moveOrRefuse(work, 'receive_appeal');
         const s = work.snapshot;
         const receivedAt = londonMidday(input.receivedOn);
@@ -351,8 +398,9 @@ export function caseActionService({ actions, config, onEmailsQueued }: Dependenc
       reference: string,
       officer: ActingOfficer,
       input: { result: string; upheld: boolean; sentBack: boolean },
+      once: OneTimeKey | null = null,
     ): Promise<ActionResult> {
-      return act(reference, officer, async (work) => {
+      return act(reference, officer, once, async (work) => {
         const to = moveOrRefuse(work, 'conclude_appeal');
         const appeal = work.snapshot.appeal;
         if (!appeal || appeal.concludedAt) throw new Refusal('Record the appeal first.');
@@ -367,8 +415,13 @@ export function caseActionService({ actions, config, onEmailsQueued }: Dependenc
       });
     },
 
-    async reopen(reference: string, officer: ActingOfficer, input: { reason: string }): Promise<ActionResult> {
-      return act(reference, officer, async (work) => {
+    async reopen(
+      reference: string,
+      officer: ActingOfficer,
+      input: { reason: string },
+      once: OneTimeKey | null = null,
+    ): Promise<ActionResult> {
+      return act(reference, officer, once, async (work) => {
         const to = moveOrRefuse(work, 'reopen');
         await work.move(to, input.reason);
         await work.audit('reopened case', {});
@@ -376,8 +429,13 @@ export function caseActionService({ actions, config, onEmailsQueued }: Dependenc
       });
     },
 
-    async close(reference: string, officer: ActingOfficer, input: { reason: string }): Promise<ActionResult> {
-      return act(reference, officer, async (work) => {
+    async close(
+      reference: string,
+      officer: ActingOfficer,
+      input: { reason: string },
+      once: OneTimeKey | null = null,
+    ): Promise<ActionResult> {
+      return act(reference, officer, once, async (work) => {
         const to = moveOrRefuse(work, 'close');
         const now = new Date();
         await work.move(to, input.reason);
@@ -393,8 +451,13 @@ export function caseActionService({ actions, config, onEmailsQueued }: Dependenc
       });
     },
 
-    async withdraw(reference: string, officer: ActingOfficer, input: { reason: string }): Promise<ActionResult> {
-      return act(reference, officer, async (work) => {
+    async withdraw(
+      reference: string,
+      officer: ActingOfficer,
+      input: { reason: string },
+      once: OneTimeKey | null = null,
+    ): Promise<ActionResult> {
+      return act(reference, officer, once, async (work) => {
         const to = moveOrRefuse(work, 'withdraw');
         await work.move(to, input.reason);
         // A withdrawn case has ended too: the retention period counts from here.
@@ -404,8 +467,13 @@ export function caseActionService({ actions, config, onEmailsQueued }: Dependenc
       });
     },
 
-    async addNote(reference: string, officer: ActingOfficer, input: { text: string }): Promise<ActionResult> {
-      return act(reference, officer, async (work) => {
+    async addNote(
+      reference: string,
+      officer: ActingOfficer,
+      input: { text: string },
+      once: OneTimeKey | null = null,
+    ): Promise<ActionResult> {
+      return act(reference, officer, once, async (work) => {
         refuseIfFinal(work, 'add a note');
         await work.addNote(input.text);
         await work.audit('added note', { length: input.text.length });
@@ -461,3 +529,14 @@ export function caseActionService({ actions, config, onEmailsQueued }: Dependenc
 }
 
 export type CaseActionService = ReturnType<typeof caseActionService>;
+
+/** The answer a post already done with this one-time key gave, read back from what was stored with it. */
+function storedResult(reference: string, stored: unknown): ActionResult {
+  const record = typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>) : {};
+  return {
+    ok: true,
+    reference,
+    emailsQueued: typeof record.emailsQueued === 'number' ? record.emailsQueued : 0,
+    letter: isLetterName(record.letter) ? record.letter : null,
+  };
+}

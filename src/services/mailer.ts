@@ -19,6 +19,15 @@ export interface Mailer {
 }
 
 /**
+ * The Message-ID of an outbox message: the same on every attempt (the outbox row's id at the
+ * sender's mail domain), so a receiving server that has seen it can drop a repeat.
+ */
+export function messageIdFor(outboxId: string, from: string): string {
+  const domain = /@([^\s<>@]+)>?\s*$/.exec(from)?.[1]?.toLowerCase() ?? 'localhost';
+  return `<${outboxId}@${domain}>`;
+}
+
+/**
  * SMTP through nodemailer with short timeouts (its defaults are minutes long), or, with no SMTP
  * server configured, each message written as an .eml file a person can open.
  */
@@ -46,7 +55,7 @@ export function createMailer(mail: Config['mail'], logger: Logger): Mailer {
           subject: email.subject,
           text: email.text,
           html: email.html,
-          messageId: `<${email.id}@asb-case-review>`,
+          messageId: messageIdFor(email.id, mail.from),
         });
       },
       describe: () => `SMTP ${smtp.host}:${smtp.port}`,
@@ -57,7 +66,14 @@ export function createMailer(mail: Config['mail'], logger: Logger): Mailer {
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     async send(email) {
-      const info = await transport.sendMail({ from: mail.from, to: email.to, subject: email.subject, text: email.text, html: email.html });
+      const info = await transport.sendMail({
+        from: mail.from,
+        to: email.to,
+        subject: email.subject,
+        text: email.text,
+        html: email.html,
+        messageId: messageIdFor(email.id, mail.from),
+      });
       await mkdir(mail.fileDir, { recursive: true });
       const file = path.join(mail.fileDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${email.id}.eml`);
       await writeFile(file, info.message as Buffer);

@@ -25,6 +25,8 @@ export function rateLimitService(deps: { store: RateLimitStore; limits: RateLimi
   const counters = {
     signInPerIp: store.counter('sign-in:ip', limits.signIn.perIp),
     signInPerEmail: store.counter('sign-in:email', limits.signIn.perEmail),
+    twoFactorPerIp: store.counter('two-factor:ip', limits.twoFactor.perIp),
+    twoFactorPerSignIn: store.counter('two-factor:sign-in', limits.twoFactor.perSignIn),
     resumeLinkPerIp: store.counter('resume-link:ip', limits.resumeLink.perIp),
     resumeLinkPerEmail: store.counter('resume-link:email', limits.resumeLink.perEmail),
     submissionPerIp: store.counter('submission:ip', limits.submissions.perIp),
@@ -36,7 +38,8 @@ export function rateLimitService(deps: { store: RateLimitStore; limits: RateLimi
     const counted = attempts.filter((attempt): attempt is [AttemptCounter, string] => Boolean(attempt[1]));
     const results = await Promise.all(counted.map(([counter, value]) => counter.consume(keyOf(value))));
     const waits = results.flatMap((result) => (result.allowed ? [] : [result.retryAfterMs]));
-    return waits.length ? { allowed: false, retryAfterMs: Math.max(...waits) } : { allowed: true };
+    if (waits.length) return { allowed: false, retryAfterMs: Math.max(...waits) };
+    return { allowed: true, remaining: Math.min(Infinity, ...results.map((result) => (result.allowed ? result.remaining : 0))) };
   }
 
   return {
@@ -46,6 +49,13 @@ export function rateLimitService(deps: { store: RateLimitStore; limits: RateLimi
         [counters.signInPerIp, who.ip],
         [counters.signInPerEmail, normalisedEmail(who.email)],
       ]),
+    /** A code sent to the second-factor step (or its set-up), from this IP address. */
+    twoFactor: (who: Who) => check([[counters.twoFactorPerIp, who.ip]]),
+    /**
+     * A code sent for one half-finished sign-in (password checked; `signIn` is its random id).
+     * `remaining` 0 means that was its last: the sign-in ends and the officer starts again.
+     */
+    codeForSignIn: (signIn: string) => check([[counters.twoFactorPerSignIn, signIn]]),
     /** A resident asking for a "save and come back later" link. */
     resumeLink: (who: Who) =>
       check([

@@ -1,6 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,19 +13,21 @@ import {
   horizontalOverflow,
   launchBrowser,
   newContext,
+  saveScreenshot,
   serve,
   type RunningServer,
 } from '../helpers/browser.ts';
 import { insertCase } from '../helpers/case-fixtures.ts';
 import { query, testDatabaseUrl, truncateAll } from '../helpers/database.ts';
 import { createOfficer, signIn } from '../helpers/officers.ts';
+import { readPdf } from '../helpers/pdf.ts';
 import { TestSmtpServer } from '../helpers/smtp.ts';
 
 /**
  * Every print page printed by Chromium itself (page.pdf, as a browser's "Save as PDF" does): the
- * page count is in the expected range, the text is there (pdftotext), the screen-only hint is not,
- * page numbers come from the print stylesheet, and the first pages are saved as PNGs in
- * tests/artefacts/print-*.png (pdftoppm) for a person to look at.
+ * page count is in the expected range, the text is there (read with PDF.js), the screen-only hint is
+ * not, page numbers come from the print stylesheet, and each page as Chromium shows it for print is
+ * saved as tests/artefacts/print-*.png for a person to look at.
  */
 
 const smtp = new TestSmtpServer();
@@ -38,7 +37,6 @@ let server: RunningServer;
 let browser: Browser;
 let officerContext: BrowserContext;
 let publicContext: BrowserContext;
-let workDir: string;
 let reference = '';
 let requestId = '';
 
@@ -48,8 +46,6 @@ beforeAll(async () => {
   portal = createTestApp({ smtp, worker: false });
   server = await serve(portal.app);
   browser = await launchBrowser();
-  workDir = mkdtempSync(path.join(tmpdir(), 'asb-print-'));
-  mkdirSync(artefactsDir, { recursive: true });
 
   const record = await createOfficer(portal, 'officer');
   const acting: ActingOfficer = { id: record.id, name: record.name };
@@ -70,7 +66,6 @@ afterAll(async () => {
   await portal?.services.pdf.close();
   await portal?.close();
   await smtp.stop();
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
 async function caseWithEveryLetter(acting: ActingOfficer) {
@@ -231,35 +226,28 @@ const printPages: PrintCase[] = [
   },
 ];
 
-/** A PDF's text, whitespace runs as one space. */
-const textOf = (file: string) => execFileSync('pdftotext', [file, '-']).toString('utf8').replace(/\s+/g, ' ');
-const pagesOf = (file: string) => Number(/^Pages:\s+(\d+)/m.exec(execFileSync('pdfinfo', [file]).toString('utf8'))?.[1] ?? 0);
-
 describe('printing each print page in Chromium', () => {
   it.each(printPages)('$name prints on A4 with the expected pages and words', async (print) => {
     const page = await (print.officer ? officerContext : publicContext).newPage();
     try {
       const response = await page.goto(print.path());
       expect(response?.status(), print.path()).toBe(200);
-      const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
-      const file = path.join(workDir, `${print.name}.pdf`);
-      writeFileSync(file, pdf);
+      const pdf = await readPdf(await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true }));
 
-      const pages = pagesOf(file);
+      const pages = pdf.pages;
       expect(pages, `${print.name} has ${pages} pages`).toBeGreaterThanOrEqual(print.pages[0]);
       expect(pages, `${print.name} has ${pages} pages`).toBeLessThanOrEqual(print.pages[1]);
 
-      const text = textOf(file);
+      const text = pdf.text;
       for (const words of [council.name, ...print.text()]) expect(text, `${print.name}: ${words}`).toContain(words);
       // Page numbers from the print stylesheet's page margin boxes; the screen-only hint is not printed.
       expect(text).toContain(`Page 1 of ${pages}`);
       expect(text).not.toContain('Use your browser’s print command');
 
-      // The first pages as PNGs, to look at: tests/artefacts/print-<name>-<page>.png
-      for (const old of readdirSync(artefactsDir).filter((f) => f.startsWith(`print-${print.name}-`))) rmSync(path.join(artefactsDir, old));
-      execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '2', file, path.join(artefactsDir, `print-${print.name}`)]);
-      const pngs = readdirSync(artefactsDir).filter((f) => f.startsWith(`print-${print.name}-`) && f.endsWith('.png'));
-      expect(pngs.length).toBe(Math.min(2, pages));
+      // The page as it prints (print stylesheet, A4 width), to look at: tests/artefacts/print-<name>.png
+      await page.emulateMedia({ media: 'print' });
+      await page.setViewportSize({ width: 794, height: 1123 });
+      await saveScreenshot(page, `print-${print.name}`);
     } finally {
       await page.close();
     }

@@ -50,7 +50,7 @@ export function createTestApp(options: { smtp: TestSmtpServer; env?: Record<stri
   });
   const logger = createLogger(config.logLevel, sink);
   if (config.database.kind !== 'postgres') throw new Error('The tests run on Postgres: set TEST_DATABASE_URL');
-  const database = openPostgres(config.database.url);
+  const database = openPostgres(config.database.url, { poolTimeoutMs: config.database.poolTimeoutMs });
   const mailer = createMailer(config.mail, logger);
   const services = buildServices(config, database, mailer, logger);
   if (options.worker !== false) services.outboxWorker.start();
@@ -78,7 +78,7 @@ export function csrfTokenFrom(html: string): string {
  * A browser-like visitor: keeps cookies, reads the CSRF token from the page it GETs and posts
  * the form back with it (the real token flow).
  */
-export function visitor(app: Express) {
+export function visitor(app: Express | string) {
   const agent = request.agent(app);
   return {
     agent,

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Express } from 'express';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { sessionCookieName } from '../../src/middleware/session.ts';
 import { chromiumArgs, defaultChromiumPath } from '../../src/services/pdf-service.ts';
 
 /**
@@ -73,7 +74,7 @@ export async function adoptSession(
   context: BrowserContext,
   baseUrl: string,
   setCookie: string | string[] | undefined,
-  name = 'asb.sid',
+  name = sessionCookieName(false),
 ): Promise<void> {
   const headers = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
   const cookie = headers.map((header) => header.split(';')[0] ?? '').find((pair) => pair.startsWith(`${name}=`));

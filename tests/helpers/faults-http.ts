@@ -3,8 +3,12 @@
 // and never waits forever (a request that gets no answer fails after `timeoutMs`).
 import http from 'node:http';
 import { gunzipSync } from 'node:zlib';
+import { sessionCookieName } from '../../src/middleware/session.ts';
 import { query } from './database.ts';
 import { incident, victim, victimContact } from './journey.ts';
+
+// The portal these helpers start runs with NODE_ENV=test: no Secure cookie, so no prefix.
+const cookieName = sessionCookieName(false);
 
 export interface Page {
   status: number;
@@ -118,7 +122,7 @@ export class Resident {
   private remember(response: { headers: http.IncomingHttpHeaders; text: string }): void {
     for (const line of response.headers['set-cookie'] ?? []) {
       const pair = line.split(';')[0] ?? '';
-      if (pair.startsWith('asb.sid=')) this.cookie = pair;
+      if (pair.startsWith(`${cookieName}=`)) this.cookie = pair;
     }
     this.token = csrfTokenIn(response.text) ?? this.token;
   }
@@ -234,7 +238,7 @@ export async function residentsLike(
     return resident;
   });
   // The cookie is `s:<sid>.<signature>`, URL-encoded.
-  const sids = residents.map((resident) => /^s:([^.]+)\./.exec(decodeURIComponent(resident.cookie.slice('asb.sid='.length)))?.[1] ?? '');
+  const sids = residents.map((resident) => /^s:([^.]+)\./.exec(decodeURIComponent(resident.cookie.slice(`${cookieName}=`.length)))?.[1] ?? '');
   const linked = await query<{ sid: string; draft_id: string }>(
     `WITH wanted AS (
        SELECT sid, name, email, gen_random_uuid() AS draft_id

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { fuzzRunsScale } from './fuzz-seed.ts';
 
 /**
  * Hostile values for the property-based tests: script and template injection, unicode that
@@ -151,11 +152,16 @@ export function stringsIn(value: unknown, path = ''): Array<{ path: string; text
 
 /**
  * The numRuns of every property in the fuzz files, so they can be scaled together. The defaults
- * keep all fuzz files under a minute on a 2-core machine; FUZZ_RUNS_SCALE=10 digs deeper.
+ * keep all fuzz files under a minute on a 2-core machine; FUZZ_RUNS_SCALE=10 digs deeper (as
+ * `npm run fuzz` does, with a random seed: see tests/helpers/fuzz-seed.ts).
  */
 export function runs(count: number): number {
-  const scale = Number(process.env.FUZZ_RUNS_SCALE ?? '1');
-  return Math.max(1, Math.round(count * (Number.isFinite(scale) && scale > 0 ? scale : 1)));
+  return Math.max(1, Math.round(count * fuzzRunsScale()));
+}
+
+/** A fuzz test's time limit, grown with FUZZ_RUNS_SCALE as its runs are. */
+export function fuzzTimeout(milliseconds: number): number {
+  return Math.round(milliseconds * Math.max(1, fuzzRunsScale()));
 }
 
 /** Counts the cases each property ran, for the report at the end of a file. */

@@ -10,6 +10,8 @@ export class TestSmtpServer {
   readonly messages: ParsedMail[] = [];
   /** Recipients the server refuses for good (550), to test permanent failures. */
   readonly refuse = new Set<string>();
+  /** How long the server takes to answer a message's data (a slow relay), in ms. */
+  delayMs = 0;
   port = 0;
   private server: SMTPServer | null = null;
 
@@ -26,7 +28,8 @@ export class TestSmtpServer {
       },
       onData: (stream, _session, callback) => {
         simpleParser(stream)
-          .then((mail) => {
+          .then(async (mail) => {
+            if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
             this.messages.push(mail);
             callback();
           })

@@ -466,6 +466,44 @@ describe('failed emails', () => {
   });
 });
 
+describe('emails held by a worker that stopped', () => {
+  it('lists a claim whose lease has run out, not sent, and not one a live worker holds', async () => {
+    const resident = visitor(portal.app);
+    await fillApplication(resident);
+    expect((await send(resident)).response.status).toBe(303);
+    const [created] = await query<{ reference: string }>('SELECT reference FROM "case"');
+    const reference = created?.reference ?? '';
+    // One email is being sent by a live worker (a minute's lease); the other was claimed by one
+    // that died at once (a lease of a tenth of a second, never renewed).
+    const outbox = outboxRepository(portal.database.prisma);
+    const [live] = await outbox.claim('live-worker', 1, 60_000);
+    const [dead] = await outbox.claim('dead-worker', 1, 100);
+    expect(live && dead).toBeTruthy();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const [{ kind } = { kind: '' }] = await query<{ kind: string }>('SELECT kind FROM outbox_message WHERE id = $1', [dead?.id]);
+    const [{ kind: liveKind } = { kind: '' }] = await query<{ kind: string }>('SELECT kind FROM outbox_message WHERE id = $1', [live?.id]);
+
+    const { v } = await signedIn('officer');
+    const page = await v.get('/admin/failed-emails');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('1 email is held by a worker that stopped');
+    const table = /<table class="govuk-table app-stale-claims">([\s\S]*?)<\/table>/.exec(page.text)?.[1] ?? '';
+    const rows = [...table.matchAll(/<tr class="govuk-table__row">\s*<td([\s\S]*?)<\/tr>/g)].map((match) => match[1] ?? '');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toContain(`The ${kind} email to <span class="govuk-!-text-break-word">${dead?.to}</span>`);
+    expect(rows[0]).toContain(`<a class="govuk-link" href="/admin/cases/${reference}">${reference}</a>`);
+    expect(table).not.toContain(`The ${liveKind} email`);
+    expect(page.text).toContain('There are no failed emails.');
+
+    // Once a worker has taken it and sent it, the page no longer shows it.
+    const silent = createLogger('silent');
+    await new OutboxWorker(outbox, createMailer(portal.services.config.mail, silent), silent, { pollMs: 50, maxAttempts: 3 }).runOnce();
+    expect(smtp.messages).toHaveLength(1);
+    const after = await v.get('/admin/failed-emails');
+    expect(after.text).not.toContain('held by a worker that stopped');
+  });
+});
+
 describe('the audit trail', () => {
   async function seedEntries(officerId: string, count: number, start: Date, action: string) {
     await query(

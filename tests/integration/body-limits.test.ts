@@ -5,6 +5,7 @@ import { query, truncateAll } from '../helpers/database.ts';
 import { fillApplication, send } from '../helpers/journey.ts';
 import { createOfficer, signIn } from '../helpers/officers.ts';
 import { TestSmtpServer } from '../helpers/smtp.ts';
+import { genuinePdf, genuinePng } from '../helpers/upload-files.ts';
 
 /**
  * What the portal does with bodies that are too big or broken, and with the names of uploaded
@@ -30,8 +31,8 @@ const tooLargePage = (response: { status: number; text: string }) => {
   expect(response.text).toContain('What you sent was too large for us to accept. Any answers you had already saved are kept.');
 };
 
-const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
-const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+const pdf = genuinePdf();
+const png = genuinePng();
 
 /** An on-behalf application that chose to upload the signed consent form; returns the upload page's token. */
 async function reachUpload(v: Visitor): Promise<string> {

@@ -3,6 +3,7 @@ import { createTestApp, csrfTokenFrom, visitor, type TestApp, type Visitor } fro
 import { query, truncateAll } from '../helpers/database.ts';
 import { fillApplication, send, victim } from '../helpers/journey.ts';
 import { TestSmtpServer } from '../helpers/smtp.ts';
+import { genuinePdf, genuinePng } from '../helpers/upload-files.ts';
 
 const smtp = new TestSmtpServer();
 let portal: TestApp;
@@ -23,8 +24,8 @@ afterEach(async () => {
   await expect.poll(async () => (await query("SELECT 1 FROM outbox_message WHERE status IN ('pending', 'sending')")).length, { timeout: 15_000 }).toBe(0);
 });
 
-const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
-const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+const png = genuinePng();
+const pdf = genuinePdf();
 
 /** An on-behalf application switched to "upload a signed consent form": lands on the upload page. */
 async function reachUpload(v: Visitor) {

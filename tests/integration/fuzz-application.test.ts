@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { londonDate } from '../../src/domain/calendar-date.ts';
-import { limits, normaliseForm, type FormValues } from '../../src/journey/fields.ts';
+import { limits, normaliseForm, type FormFields, type FormValues } from '../../src/journey/fields.ts';
 import { incidentSchema } from '../../src/journey/schemas.ts';
 import { contextFor, steps, type Answers, type FormStep } from '../../src/journey/steps.ts';
 import { incidentFields } from '../../src/routes/apply/incidents.ts';
@@ -14,6 +14,7 @@ import {
   anyFieldValue,
   encodeForm,
   hostileText,
+  fuzzTimeout,
   RunCounter,
   runs,
   scriptPayloads,
@@ -80,7 +81,7 @@ async function resetDraft(): Promise<void> {
 interface Target {
   name: string;
   path: string;
-  fields: { single: readonly string[]; multiple?: readonly string[] };
+  fields: FormFields;
   valid: () => FormValues;
   schema?: () => z.ZodType;
 }
@@ -170,7 +171,7 @@ describe('the application form with hostile input', () => {
     }
   });
 
-  it('anything in any field: never a server error, never shown unescaped, never stored over a limit', { timeout: 90_000 }, async () => {
+  it('anything in any field: never a server error, never shown unescaped, never stored over a limit', { timeout: fuzzTimeout(90_000) }, async () => {
     for (const target of targets()) {
       const nastyKeys = fc.constantFrom(
         '__proto__',
@@ -195,7 +196,7 @@ describe('the application form with hostile input', () => {
     }
   });
 
-  it('valid answers with one or two fields replaced by hostile or huge values', { timeout: 90_000 }, async () => {
+  it('valid answers with one or two fields replaced by hostile or huge values', { timeout: fuzzTimeout(90_000) }, async () => {
     for (const target of targets()) {
       const replaced = fc.tuple(
         fc.subarray(allFields(target), { minLength: 1, maxLength: Math.min(2, allFields(target).length) }),
@@ -293,7 +294,7 @@ describe('an application made of hostile text, sent', () => {
 
   it(
     'is accepted at every step, stored within the limits, and escaped on check your answers, the case page, the case record and in the emails',
-    { timeout: 120_000 },
+    { timeout: fuzzTimeout(120_000) },
     async () => {
       const plan = freeText();
       const arbitrary = fc.record(
@@ -302,6 +303,10 @@ describe('an application made of hostile text, sent', () => {
         ),
       );
       const limitOf = new Map(plan.flatMap(({ target, fields }) => fields.map(({ field, limit }) => [`${target.path}|${field}`, limit])));
+      // Textareas keep their line breaks and tabs; every other field is one line (src/domain/control-characters.ts).
+      const multiline = new Set(plan.flatMap(({ target }) => (target.fields.multiline ?? []).map((field) => `${target.path}|${field}`)));
+      const asStored = (source: string, typed: string) =>
+        normaliseForm({ value: typed }, { single: ['value'], multiline: multiline.has(source) ? ['value'] : [] }).value;
       await fc.assert(
         fc.asyncProperty(arbitrary, async (hostile) => {
           counter.add('whole applications sent');
@@ -401,7 +406,7 @@ describe('an application made of hostile text, sent', () => {
                 expect(stored.length, `${column} from ${source}`).toBeLessThanOrEqual(limit);
                 const typed = hostile[source];
                 if (typed === undefined) continue;
-                expect(stored, `${column} from ${source}`).toBe(normaliseForm({ value: typed }, { single: ['value'] }).value);
+                expect(stored, `${column} from ${source}`).toBe(asStored(source, typed));
                 // ...and it was on check your answers, escaped, one line of the answer at a time.
                 for (const line of stored.split('\n').filter((l) => l.trim()))
                   expect(check.text, `${source} on check your answers`).toContain(ejs.escapeXML(line));
@@ -458,7 +463,7 @@ describe('an application made of hostile text, sent', () => {
     }
   });
 
-  it('the emails as they arrive over SMTP carry no unescaped payload', { timeout: 60_000 }, async () => {
+  it('the emails as they arrive over SMTP carry no unescaped payload', { timeout: fuzzTimeout(60_000) }, async () => {
     const { rows } = await db.query<{ count: string }>('SELECT count(*) AS count FROM outbox_message');
     const queued = Number(rows[0]?.count ?? 0);
     expect(queued).toBeGreaterThan(0);
@@ -473,7 +478,7 @@ describe('an application made of hostile text, sent', () => {
 });
 
 describe('the eligibility check (a GET form), with hostile input', () => {
-  it('never a server error, the answers shown back escaped', { timeout: 60_000 }, async () => {
+  it('never a server error, the answers shown back escaped', { timeout: fuzzTimeout(60_000) }, async () => {
     const query = fc.record(
       { reported: anyFieldValue, incidents: anyFieldValue, aboutStaff: anyFieldValue, other: anyFieldValue },
       { requiredKeys: [] },

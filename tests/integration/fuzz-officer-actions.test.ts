@@ -9,7 +9,7 @@ import { insertCase } from '../helpers/case-fixtures.ts';
 import { testDatabaseUrl, truncateAll } from '../helpers/database.ts';
 import { plausibleAnswers, readForm, typedFields, type FormField } from '../helpers/fuzz-forms.ts';
 import { fillPath, stateChangingRoutes, type FoundRoute } from '../helpers/fuzz-routes.ts';
-import { anyFieldValue, encodeForm, hasUnwantedControl, RunCounter, runs, stringsIn, unescapedPayloads } from '../helpers/fuzz-values.ts';
+import { anyFieldValue, encodeForm, fuzzTimeout, hasUnwantedControl, RunCounter, runs, stringsIn, unescapedPayloads } from '../helpers/fuzz-values.ts';
 import { createOfficer, signIn } from '../helpers/officers.ts';
 import { TestSmtpServer } from '../helpers/smtp.ts';
 
@@ -231,7 +231,7 @@ describe('every action on a case, with hostile input', () => {
     expect(withTypedFields.length).toBeGreaterThanOrEqual(12);
   });
 
-  it('each form, answered plausibly, is accepted (so the fuzzing below reaches the service)', { timeout: 120_000 }, async () => {
+  it('each form, answered plausibly, is accepted (so the fuzzing below reaches the service)', { timeout: fuzzTimeout(120_000) }, async () => {
     for (const action of actions) {
       counter.add('plausible answers');
       const response = await postAction(action, plausibleAnswers(action.fields), 'plausible answers');
@@ -239,7 +239,7 @@ describe('every action on a case, with hostile input', () => {
     }
   });
 
-  it('hostile text in the typed fields: accepted or explained, stored within limits, shown escaped', { timeout: 120_000 }, async () => {
+  it('hostile text in the typed fields: accepted or explained, stored within limits, shown escaped', { timeout: fuzzTimeout(120_000) }, async () => {
     for (const action of actions) {
       const typed = typedFields(action.fields);
       if (typed.length === 0) continue;
@@ -253,7 +253,7 @@ describe('every action on a case, with hostile input', () => {
     }
   });
 
-  it('anything in any field, choices and dates included: never a server error', { timeout: 120_000 }, async () => {
+  it('anything in any field, choices and dates included: never a server error', { timeout: fuzzTimeout(120_000) }, async () => {
     for (const action of actions) {
       const names = action.fields.map((entry) => entry.name);
       const body = fc.record(Object.fromEntries([...names, 'unexpected'].map((name) => [name, anyFieldValue])), { requiredKeys: [] });
@@ -325,7 +325,7 @@ describe('the administration forms, with hostile input', () => {
     );
   });
 
-  it('never a server error, never shown unescaped, on the form or the pages after it', { timeout: 120_000 }, async () => {
+  it('never a server error, never shown unescaped, on the form or the pages after it', { timeout: fuzzTimeout(120_000) }, async () => {
     for (const form of forms) {
       const typed = typedFields(form.fields);
       const arbitrary = fc.record(
@@ -374,7 +374,7 @@ describe('the administration forms, with hostile input', () => {
 describe('the officers’ search and filter forms (GET), with hostile input', () => {
   it.each(['/admin/cases', '/admin/audit', '/admin/figures'])(
     '%s: never a server error, the query shown back escaped',
-    { timeout: 60_000 },
+    { timeout: fuzzTimeout(60_000) },
     async (path) => {
       const fields = readForm((await admin.get(path)).text, path);
       expect(fields.length).toBeGreaterThan(0);

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import request, { type Response } from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
@@ -15,11 +14,12 @@ import { createTestApp, visitor, type TestApp, type Visitor } from '../helpers/a
 import { insertCase } from '../helpers/case-fixtures.ts';
 import { query, testDatabaseUrl, truncateAll } from '../helpers/database.ts';
 import { createOfficer, signIn } from '../helpers/officers.ts';
+import { readPdf } from '../helpers/pdf.ts';
 import { TestSmtpServer } from '../helpers/smtp.ts';
 
 /**
  * Hardcopy: the paper forms, the printed case record and every letter, each in the print layout,
- * and the server's PDF of each (printed by Chromium, read back with pdftotext).
+ * and the server's PDF of each (printed by Chromium, read back with PDF.js: tests/helpers/pdf.ts).
  */
 
 const smtp = new TestSmtpServer();
@@ -53,16 +53,6 @@ function expectPrintLayout(html: string) {
   expect(html).not.toContain('govuk-service-navigation');
   expect(html).not.toContain('govuk-footer');
   expect(html).not.toContain('<script');
-}
-
-/** The text of a PDF, as poppler's pdftotext reads it, with line breaks and runs of spaces as one space. */
-function pdfText(pdf: Buffer): string {
-  return execFileSync('pdftotext', ['-', '-'], { input: pdf }).toString('utf8').replace(/\s+/g, ' ');
-}
-
-function pdfPages(pdf: Buffer): number {
-  const info = execFileSync('pdfinfo', ['-'], { input: pdf }).toString('utf8');
-  return Number(/^Pages:\s+(\d+)/m.exec(info)?.[1] ?? 0);
 }
 
 /** The HTML of one section of the paper form (sections do not nest). */
@@ -429,7 +419,7 @@ describe('PDF downloads', () => {
     expect(letter.headers['cache-control']).toBe('no-store');
     const letterPdf = letter.body as Buffer;
     expect(letterPdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    const letterText = pdfText(letterPdf);
+    const letterText = (await readPdf(letterPdf)).text;
     expect(letterText).toContain(reference);
     expect(letterText).toContain('vexatious');
     expect(letterText).toContain(council.name);
@@ -439,15 +429,15 @@ describe('PDF downloads', () => {
     const record = await getPdf(v, `/admin/cases/${reference}/print?format=pdf`);
     expect(record.status).toBe(200);
     expect(record.headers['content-disposition']).toBe(`attachment; filename="${reference}-case-record.pdf"`);
-    expect(pdfText(record.body as Buffer)).toContain(`Case record: ${reference}`);
+    expect((await readPdf(record.body as Buffer)).text).toContain(`Case record: ${reference}`);
 
     const form = await getPdf(null, '/forms/application-form?format=pdf');
     expect(form.status).toBe(200);
     expect(form.headers['content-disposition']).toBe('attachment; filename="asb-case-review-application-form.pdf"');
-    const formText = pdfText(form.body as Buffer);
-    expect(formText).toContain('Application for an Anti-Social Behaviour Case Review');
-    expect(formText).toContain('Incident 6');
-    expect(pdfPages(form.body as Buffer)).toBeGreaterThanOrEqual(6);
+    const formPdf = await readPdf(form.body as Buffer);
+    expect(formPdf.text).toContain('Application for an Anti-Social Behaviour Case Review');
+    expect(formPdf.text).toContain('Incident 6');
+    expect(formPdf.pages).toBeGreaterThanOrEqual(6);
   });
 
   it('answers 503 with a page saying to use the browser’s print command when Chromium is not installed', async () => {

@@ -1,3 +1,4 @@
+import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Response } from 'supertest';
 import { createApp } from '../../src/app.ts';
@@ -5,7 +6,7 @@ import type { Services } from '../../src/composition.ts';
 import { createTestApp, csrfTokenFrom, visitor, type TestApp, type Visitor } from '../helpers/app.ts';
 import { truncateAll } from '../helpers/database.ts';
 import { fillApplication, send } from '../helpers/journey.ts';
-import { createOfficer, signIn } from '../helpers/officers.ts';
+import { createOfficer, officerPassword, signIn } from '../helpers/officers.ts';
 import { TestSmtpServer } from '../helpers/smtp.ts';
 
 /**
@@ -154,6 +155,43 @@ const pageTypes: PageType[] = [
   },
 ];
 
+/** Every Set-Cookie of a response: the cookie's name and value, and its attributes (names in lower case). */
+function setCookies(response: Response): Array<{ name: string; value: string; attributes: Map<string, string>; line: string }> {
+  const header = response.headers['set-cookie'] as string[] | string | undefined;
+  const lines = Array.isArray(header) ? header : header ? [header] : [];
+  return lines.map((line) => {
+    const [pair = '', ...rest] = line.split(';').map((part) => part.trim());
+    const attributes = new Map(
+      rest.map((attribute) => {
+        const [name = '', ...value] = attribute.split('=');
+        return [name.toLowerCase(), value.join('=')] as const;
+      }),
+    );
+    return { name: pair.slice(0, pair.indexOf('=')), value: pair.slice(pair.indexOf('=') + 1), attributes, line };
+  });
+}
+
+/**
+ * The only cookie the portal sets is the session cookie, and every Set-Cookie of it (setting it,
+ * and clearing it at sign-out) carries the same attributes: HttpOnly, SameSite=Lax, Path=/, no
+ * Domain; in production Secure and the __Host- prefix (which a browser honours only with exactly
+ * Secure, Path=/ and no Domain). Returns how many were seen.
+ */
+function expectSessionCookies(response: Response, env: Mode['env'], where: string): number {
+  const cookies = setCookies(response);
+  expect(cookies.length, `${where}: at most one Set-Cookie`).toBeLessThanOrEqual(1);
+  for (const { name, attributes, line } of cookies) {
+    expect(name, `${where}: ${line}`).toBe(env === 'production' ? '__Host-asb.sid' : 'asb.sid');
+    expect(attributes.get('path'), `${where}: ${line}`).toBe('/');
+    expect(attributes.has('domain'), `${where}: ${line}`).toBe(false);
+    expect(attributes.has('httponly'), `${where}: ${line}`).toBe(true);
+    expect(attributes.get('samesite'), `${where}: ${line}`).toBe('Lax');
+    expect(attributes.has('secure'), `${where}: ${line}`).toBe(env === 'production');
+    expect(attributes.has('expires'), `${where}: ${line}`).toBe(true);
+  }
+  return cookies.length;
+}
+
 function directives(csp: string): Map<string, string[]> {
   return new Map(
     csp
@@ -166,6 +204,7 @@ function directives(csp: string): Map<string, string[]> {
 
 describe.each(['production', 'development'] as const)('headers on every page type (%s)', (env) => {
   const nonces: string[] = [];
+  let cookiesSeen = 0;
 
   it.each(pageTypes)('$name', async (page) => {
     const mode = modes[env];
@@ -190,6 +229,9 @@ describe.each(['production', 'development'] as const)('headers on every page typ
     expect(response.headers['referrer-policy']).toBe('no-referrer');
     expect(response.headers['x-content-type-options']).toBe('nosniff');
     expect(response.headers['x-powered-by']).toBeUndefined();
+    // The same answer as frame-ancestors 'none' for browsers that only read this header.
+    expect(response.headers['x-frame-options']).toBe('DENY');
+    cookiesSeen += expectSessionCookies(response, env, page.name);
     if (env === 'production') expect(response.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
     else expect(response.headers['strict-transport-security']).toBeUndefined();
     if (page.noStore) expect(response.headers['cache-control']).toBe('no-store');
@@ -211,10 +253,50 @@ describe.each(['production', 'development'] as const)('headers on every page typ
     const mode = modes[env];
     if (!mode) throw new Error(`The ${env} portal was not set up`);
     const response = await browser(mode.portal.app, env === 'production').get('/apply/who-is-applying');
-    const cookie = String(response.headers['set-cookie'] ?? '');
-    expect(cookie).toContain('asb.sid=');
-    expect(cookie).toContain('HttpOnly');
-    expect(cookie).toContain('SameSite=Lax');
-    expect(/;\s*Secure/i.test(cookie)).toBe(env === 'production');
+    expect(expectSessionCookies(response, env, 'the first form step')).toBe(1);
+    // The page types above carry the cookie too (sessions are rolling), each with the same attributes.
+    expect(cookiesSeen).toBeGreaterThan(5);
+  });
+
+  it('every Set-Cookie from sign-in to sign-out, the clearing one included, has the session cookie’s attributes', async () => {
+    const mode = modes[env];
+    if (!mode) throw new Error(`The ${env} portal was not set up`);
+    const production = env === 'production';
+    const account = await createOfficer(mode.portal, 'officer', `cookies-${env}@council.test`);
+    const first = browser(mode.portal.app, production);
+    const secret = (await signIn(first, account.email)) ?? '';
+    const v = browser(mode.portal.app, production);
+    const seen: Array<[string, Response]> = [];
+    const step = async (where: string, response: Promise<Response>) => {
+      const answer = await response;
+      seen.push([where, answer]);
+      return answer;
+    };
+    const page = await step('GET /admin/sign-in', v.get('/admin/sign-in'));
+    const password = await step(
+      'POST /admin/sign-in',
+      v.agent.post('/admin/sign-in').type('form').send({ _csrf: csrfTokenFrom(page.text), email: account.email, password: officerPassword }),
+    );
+    expect(password.headers.location).toBe('/admin/two-factor');
+    const codePage = await step('GET /admin/two-factor', v.get('/admin/two-factor'));
+    const wrong = await step('POST /admin/two-factor (wrong code)', v.agent.post('/admin/two-factor').type('form').send({ _csrf: csrfTokenFrom(codePage.text), code: '000000' }));
+    expect(wrong.status).toBe(400);
+    const code = await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 });
+    const right = await step('POST /admin/two-factor', v.agent.post('/admin/two-factor').type('form').send({ _csrf: csrfTokenFrom(wrong.text), code }));
+    expect(right.headers.location).toBe('/admin');
+    const dashboard = await step('GET /admin', v.get('/admin'));
+    const out = await step('POST /admin/sign-out', v.agent.post('/admin/sign-out').type('form').send({ _csrf: csrfTokenFrom(dashboard.text) }));
+    expect(out.headers.location).toBe('/admin/signed-out');
+    await step('GET /admin/signed-out', v.get('/admin/signed-out'));
+
+    for (const [where, response] of seen) expectSessionCookies(response, env, where);
+    const [cleared] = setCookies(out);
+    expect(cleared, 'sign-out clears the session cookie').toBeDefined();
+    expect(cleared?.value).toBe('');
+    expect(new Date(cleared?.attributes.get('expires') ?? '').getTime()).toBeLessThan(Date.now());
+    // Setting the cookie at sign-in and clearing it at sign-out: the same attributes, bar the expiry.
+    const [set] = setCookies(password);
+    const withoutExpiry = (attributes: Map<string, string> | undefined) => [...(attributes ?? [])].filter(([name]) => name !== 'expires').sort();
+    expect(withoutExpiry(cleared?.attributes)).toEqual(withoutExpiry(set?.attributes));
   });
 });

@@ -2,17 +2,22 @@ import { Router } from 'express';
 import type { Services } from '../../composition.ts';
 import { formatDateTime } from './administration-format.ts';
 
-/** Emails the outbox worker gave up on, and sending one again. Any officer. */
+/** Emails the outbox worker gave up on, and sending one again; emails held by a worker that stopped. Any officer. */
 export function failedEmailRoutes(services: Services): Router {
   const router = Router();
   const { administration } = services;
 
   router.get('/', async (req, res) => {
-    const messages = await administration.failedEmails();
+    const [messages, stale] = await Promise.all([administration.failedEmails(), administration.staleClaims()]);
     res.render('admin/administration/failed-emails', {
       title: 'Failed emails',
       queued: req.query.queued === '1',
       messages: messages.map((message) => ({ ...message, created: formatDateTime(message.createdAt) })),
+      stale: stale.map((message) => ({
+        ...message,
+        claimed: message.claimedAt ? formatDateTime(message.claimedAt) : 'Not recorded',
+        leaseRanOut: formatDateTime(message.leaseUntil),
+      })),
     });
   });
 

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import type { Council } from '../../council.ts';
+import { oneLine } from '../../domain/control-characters.ts';
+import type { FormFields } from '../../journey/fields.ts';
 import type { CouncilChanges } from '../../services/council-settings.ts';
 import type { PageErrors } from '../apply/errors.ts';
 
@@ -126,6 +128,12 @@ function deadline(key: keyof Council['deadlines'], what: string): SettingsField 
 /** The form's field names, for normaliseForm. */
 export const settingsFieldNames: readonly string[] = [...settingsFields.map((field) => field.id), 'householdsVariantOn'];
 
+/** The form's fields for normaliseForm: the lists (one item a line) are its only multi-line ones. */
+export const settingsFormFields: FormFields = {
+  single: settingsFieldNames,
+  multiline: settingsFields.filter((field) => field.kind === 'lines').map((field) => field.id),
+};
+
 function valueAt(council: Council, path: SettingsField['path']): unknown {
   const top: unknown = council[path[0]];
   return path.length === 1 ? top : (top as Record<string, unknown>)[path[1]];
@@ -154,9 +162,10 @@ function fieldValue(field: SettingsField, values: Record<string, string>): unkno
   const text = values[field.id] ?? '';
   switch (field.kind) {
     case 'lines':
+      // Each line is a single-line value (an address line, an agency's name).
       return text
         .split('\n')
-        .map((line) => line.trim())
+        .map((line) => oneLine(line).trim())
         .filter(Boolean);
     case 'number':
       return wholeNumber(text);

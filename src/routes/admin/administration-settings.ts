@@ -2,7 +2,7 @@ import { Router, type Response } from 'express';
 import type { Services } from '../../composition.ts';
 import { normaliseForm } from '../../journey/fields.ts';
 import { noErrors, type PageErrors } from '../apply/errors.ts';
-import { changesFromForm, formFromCouncil, settingsErrors, settingsFieldNames } from './administration-settings-form.ts';
+import { changesFromForm, formFromCouncil, settingsErrors, settingsFormFields } from './administration-settings-form.ts';
 
 /** The council's configuration, for administrators (the guard is where this router is mounted). */
 export function settingsRoutes(services: Services): Router {
@@ -27,7 +27,7 @@ export function settingsRoutes(services: Services): Router {
   router.post('/', async (req, res) => {
     const officer = req.officer;
     if (!officer) throw new Error('settings routes run after requireOfficer');
-    const values = normaliseForm(req.body, { single: settingsFieldNames }) as Record<string, string>;
+    const values = normaliseForm(req.body, settingsFormFields) as Record<string, string>;
     const result = await settings.update(changesFromForm(values), officer.id);
     if (!result.ok) return render(res, values, settingsErrors(result.error, values));
     res.redirect(303, '/admin/settings?saved=1');

@@ -40,7 +40,7 @@ export function registerAppealActions(router: Router, services: Services): void 
       packUrl: `${caseUrl(context.snapshot.reference)}/appeal-pack`,
       recipients: services.caseActions.emailRecipients(context.snapshot).map((r) => r.email),
     }),
-    run: (context, input) => services.caseActions.recordAppeal(context.snapshot.reference, context.officer, input),
+    run: (context, input) => services.caseActions.recordAppeal(context.snapshot.reference, context.officer, input, context.once),
   });
 
   registerAction<{ result: string; upheld: boolean; sentBack: boolean }>(router, services, {
@@ -49,7 +49,7 @@ export function registerAppealActions(router: Router, services: Services): void 
     slug: 'conclude-appeal',
     title: 'Record the appeal result',
     guard: moveGuard('conclude_appeal'),
-    fields: () => ({ single: ['result', 'upheld', 'sentBack'] }),
+    fields: () => ({ single: ['result', 'upheld', 'sentBack'], multiline: ['result'] }),
     fieldOrder: () => ['result', 'upheld', 'sentBack'],
     schema: () =>
       z
@@ -74,6 +74,6 @@ export function registerAppealActions(router: Router, services: Services): void 
         packUrl: `${caseUrl(context.snapshot.reference)}/appeal-pack`,
       };
     },
-    run: (context, input) => services.caseActions.concludeAppeal(context.snapshot.reference, context.officer, input),
+    run: (context, input) => services.caseActions.concludeAppeal(context.snapshot.reference, context.officer, input, context.once),
   });
 }

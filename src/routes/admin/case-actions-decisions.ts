@@ -33,7 +33,7 @@ function recipientsView(context: ActionContext) {
 /** A form with one required text box (a reason, a note) and a status move or a record. */
 function reasonForm(field: string, required: string, label: string) {
   return {
-    fields: () => ({ single: [field] }),
+    fields: () => ({ single: [field], multiline: [field] }),
     fieldOrder: () => [field],
     schema: () =>
       z.object({ [field]: requiredText(required, limits.long, tooLong(label, limits.long)) }).transform((v) => String(v[field])),
@@ -58,7 +58,8 @@ export function registerDecisionActions(router: Router, services: Services): voi
       ...recipientsView(context),
       decisionDue: formatLongDate(context.snapshot.acknowledgementDueOn),
     }),
-    run: (context, input) => services.caseActions.acknowledge(context.snapshot.reference, context.officer, { spocOfficerId: input.spoc }),
+    run: (context, input) =>
+      services.caseActions.acknowledge(context.snapshot.reference, context.officer, { spocOfficerId: input.spoc }, context.once),
   });
 
   registerAction<{ outcome: ThresholdOutcome; ground: RejectionGround | null; reason: string; overrideReason: string | null }>(
@@ -71,7 +72,7 @@ export function registerDecisionActions(router: Router, services: Services): voi
       title: 'Decide the threshold',
       // The three outcomes leave from the same statuses; the chosen one is checked again on POST.
       guard: moveGuard('decide_met'),
-      fields: () => ({ single: ['outcome', 'ground', 'reason', 'overrideReason'] }),
+      fields: () => ({ single: ['outcome', 'ground', 'reason', 'overrideReason'], multiline: ['reason', 'overrideReason'] }),
       fieldOrder: () => ['outcome', 'ground', 'reason', 'overrideReason'],
       checks: (values, context) => {
         const issues = [];
@@ -109,7 +110,7 @@ export function registerDecisionActions(router: Router, services: Services): voi
         grounds: rejectionGrounds.map((value) => ({ value, text: rejectionGroundLabels[value], hint: rejectionGroundHints[value] })),
         ...recipientsView(context),
       }),
-      run: (context, input) => services.caseActions.decideThreshold(context.snapshot.reference, context.officer, input),
+      run: (context, input) => services.caseActions.decideThreshold(context.snapshot.reference, context.officer, input, context.once),
     },
   );
 
@@ -124,7 +125,8 @@ export function registerDecisionActions(router: Router, services: Services): voi
     schema: () => z.object({ spoc: officerChoice('Select the single point of contact') }),
     defaults: (context) => ({ spoc: context.snapshot.spoc?.id ?? context.officer.id }),
     viewData: officerChoices,
-    run: (context, input) => services.caseActions.assignSpoc(context.snapshot.reference, context.officer, { officerId: input.spoc }),
+    run: (context, input) =>
+      services.caseActions.assignSpoc(context.snapshot.reference, context.officer, { officerId: input.spoc }, context.once),
   });
 
   registerAction(router, services, {
@@ -135,7 +137,7 @@ export function registerDecisionActions(router: Router, services: Services): voi
     guard: moveGuard('reopen'),
     ...reasonForm('reason', 'Enter why the case is reopened', 'The reason'),
     viewData: (context) => ({ appeal: context.snapshot.appeal }),
-    run: (context, reason) => services.caseActions.reopen(context.snapshot.reference, context.officer, { reason }),
+    run: (context, reason) => services.caseActions.reopen(context.snapshot.reference, context.officer, { reason }, context.once),
   });
 
   registerAction(router, services, {
@@ -146,7 +148,7 @@ export function registerDecisionActions(router: Router, services: Services): voi
     guard: moveGuard('close'),
     ...reasonForm('reason', 'Enter the reason for closing the case, as the victim will be told it', 'The reason'),
     viewData: recipientsView,
-    run: (context, reason) => services.caseActions.close(context.snapshot.reference, context.officer, { reason }),
+    run: (context, reason) => services.caseActions.close(context.snapshot.reference, context.officer, { reason }, context.once),
   });
 
   registerAction(router, services, {
@@ -156,7 +158,7 @@ export function registerDecisionActions(router: Router, services: Services): voi
     title: 'Record that the application was withdrawn',
     guard: moveGuard('withdraw'),
     ...reasonForm('reason', 'Enter why the application was withdrawn', 'The reason'),
-    run: (context, reason) => services.caseActions.withdraw(context.snapshot.reference, context.officer, { reason }),
+    run: (context, reason) => services.caseActions.withdraw(context.snapshot.reference, context.officer, { reason }, context.once),
   });
 
   registerAction(router, services, {
@@ -166,6 +168,6 @@ export function registerDecisionActions(router: Router, services: Services): voi
     title: 'Add a note',
     guard: recordGuard('add a note'),
     ...reasonForm('text', 'Enter the note', 'The note'),
-    run: (context, text) => services.caseActions.addNote(context.snapshot.reference, context.officer, { text }),
+    run: (context, text) => services.caseActions.addNote(context.snapshot.reference, context.officer, { text }, context.once),
   });
 }

@@ -1,13 +1,14 @@
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../composition.ts';
-import type { CaseSnapshot } from '../../data/case-actions.ts';
+import type { CaseSnapshot, OneTimeKey } from '../../data/case-actions.ts';
 import type { OfficerRecord } from '../../data/officers.ts';
 import { compareIsoDates, formatLongDate, londonDate, type IsoDate } from '../../domain/calendar-date.ts';
 import { deadlineLabel } from '../../domain/case-deadlines.ts';
 import { recordActionRefusal } from '../../domain/case-decisions.ts';
 import { nextStatus, statusLabels, type CaseAction } from '../../domain/case-status.ts';
-import { checkDate, dateParts, normaliseForm, type FormValues } from '../../journey/fields.ts';
+import { checkDate, dateParts, normaliseForm, type FormFields, type FormValues } from '../../journey/fields.ts';
+import { markIdempotent } from '../../middleware/idempotency.ts';
 import type { ActionResult } from '../../services/case-action-service.ts';
 import { noErrors, pageErrors, type PageErrors } from '../apply/errors.ts';
 
@@ -24,6 +25,8 @@ export interface ActionContext {
   services: Services;
   params: Record<string, string>;
   today: IsoDate;
+  /** The post's one-time key and what it is for, passed to the service so a repeat does nothing; null without a key. */
+  once: OneTimeKey | null;
 }
 
 export interface DateSpec {
@@ -76,7 +79,8 @@ export interface ActionDefinition<Input> {
   slug: string;
   /** A refusal when the case cannot take this action as it stands (409), or null. */
   guard(context: ActionContext): Refusal | null;
-  fields(context: ActionContext): { single: readonly string[]; multiple?: readonly string[] };
+  /** The fields it reads; `multiline` the ones that are textareas (see normaliseForm). */
+  fields(context: ActionContext): FormFields;
   /** In page order, for the error summary. */
   fieldOrder(context: ActionContext): readonly string[];
   dates?: (context: ActionContext) => readonly DateSpec[];
@@ -133,6 +137,16 @@ export function refusedPage(res: Response, reference: string, refusal: Refusal) 
 export function officerOf(req: Request): OfficerRecord {
   if (!req.officer) throw new Error('Case actions are mounted behind requireOfficer');
   return req.officer;
+}
+
+/**
+ * The post's one-time key for an action on a case: what it is for is the action and the thing it
+ * acts on (a request's reply, a recommendation), so a key means one post to one form. Null without a key.
+ */
+export function oneTimeKey(req: Request, slug: string, id?: string): OneTimeKey | null {
+  const key = req.idempotencyKey;
+  if (!key) return null;
+  return { scope: id ? `${slug}:${id.slice(0, 60)}` : slug, key };
 }
 
 /** The action's outcome as a response: back to the case page, or the refusal, or 404. */
@@ -195,7 +209,8 @@ export function registerAction<Input>(router: Router, services: Services, defini
     if (!snapshot) return null;
     const params: Record<string, string> = {};
     for (const [key, value] of Object.entries(req.params)) if (typeof value === 'string') params[key] = value;
-    return { snapshot, officer: officerOf(req), services, params, today: londonDate(new Date()) };
+    const once = oneTimeKey(req, definition.slug, params.id);
+    return { snapshot, officer: officerOf(req), services, params, today: londonDate(new Date()), once };
   };
 
   const render = async (req: Request, res: Response, context: ActionContext, values: FormValues, errors: PageErrors, status: number) => {
@@ -226,6 +241,13 @@ export function registerAction<Input>(router: Router, services: Services, defini
   router.post(definition.path, async (req, res) => {
     const context = await load(req);
     if (!context) return notFoundPage(res, String(req.params.reference ?? ''));
+    if (context.once) {
+      markIdempotent(res);
+      // Done already (a second press, a retry after the response was lost): answer as the first
+      // did, before the status machine refuses a move the first already made.
+      const repeat = await services.caseActions.repeatOf(context.snapshot.reference, context.once);
+      if (repeat) return respond(res, context.snapshot.reference, definition.slug, repeat);
+    }
     const refusal = definition.guard(context);
     if (refusal) return refusedPage(res, context.snapshot.reference, refusal);
     const values = normaliseForm(req.body, definition.fields(context));

@@ -31,7 +31,7 @@ export function registerReviewActions(router: Router, services: Services): void 
     slug: 'request-information',
     title: 'Ask a partner agency for information',
     guard: recordGuard('ask a partner agency for information'),
-    fields: () => ({ single: ['agency', 'asked', 'dueOn-day', 'dueOn-month', 'dueOn-year'] }),
+    fields: () => ({ single: ['agency', 'asked', 'dueOn-day', 'dueOn-month', 'dueOn-year'], multiline: ['asked'] }),
     fieldOrder: () => ['agency', 'asked', 'dueOn-day'],
     dates: () => [{ prefix: 'dueOn', label: 'The date the reply is due', required: true, notBeforeToday: true }],
     schema: (context) =>
@@ -55,7 +55,7 @@ export function registerReviewActions(router: Router, services: Services): void 
         replyUrl: `${caseUrl(context.snapshot.reference)}/information-requests/${r.id}/reply`,
       })),
     }),
-    run: (context, input) => services.caseActions.requestInformation(context.snapshot.reference, context.officer, input),
+    run: (context, input) => services.caseActions.requestInformation(context.snapshot.reference, context.officer, input, context.once),
   });
 
   const requestOf = (context: ActionContext) => context.snapshot.informationRequests.find((r) => r.id === context.params.id);
@@ -68,7 +68,7 @@ export function registerReviewActions(router: Router, services: Services): void 
       if (!requestOf(context)) return 'There is no such information request on this case.';
       return recordGuard('record an agency’s reply')(context);
     },
-    fields: () => ({ single: ['reply', 'repliedOn-day', 'repliedOn-month', 'repliedOn-year'] }),
+    fields: () => ({ single: ['reply', 'repliedOn-day', 'repliedOn-month', 'repliedOn-year'], multiline: ['reply'] }),
     fieldOrder: () => ['reply', 'repliedOn-day'],
     dates: () => [{ prefix: 'repliedOn', label: 'The date of the reply', required: true, notAfterToday: true }],
     schema: () =>
@@ -92,10 +92,15 @@ export function registerReviewActions(router: Router, services: Services): void 
       };
     },
     run: (context, input) =>
-      services.caseActions.recordInformationReply(context.snapshot.reference, context.officer, {
-        requestId: context.params.id ?? '',
-        ...input,
-      }),
+      services.caseActions.recordInformationReply(
+        context.snapshot.reference,
+        context.officer,
+        {
+          requestId: context.params.id ?? '',
+          ...input,
+        },
+        context.once,
+      ),
   });
 
   registerAction<{
@@ -113,6 +118,7 @@ export function registerReviewActions(router: Router, services: Services): void 
     fields: () => ({
       single: ['meetingOn-day', 'meetingOn-month', 'meetingOn-year', 'time', 'independentChair', 'attendance', 'notInvitedReason'],
       multiple: ['agencies'],
+      multiline: ['notInvitedReason'],
     }),
     fieldOrder: () => ['meetingOn-day', 'time', 'agencies', 'independentChair', 'attendance', 'notInvitedReason'],
     dates: () => [{ prefix: 'meetingOn', label: 'The date of the meeting', required: true }],
@@ -165,7 +171,7 @@ export function registerReviewActions(router: Router, services: Services): void 
       reviewDue: context.snapshot.nextDeadlineOn ? formatLongDate(context.snapshot.nextDeadlineOn) : null,
       rescheduling: context.snapshot.status === 'review_scheduled',
     }),
-    run: (context, input) => services.caseActions.scheduleReview(context.snapshot.reference, context.officer, input),
+    run: (context, input) => services.caseActions.scheduleReview(context.snapshot.reference, context.officer, input, context.once),
   });
 
   const invited = (context: ActionContext) => context.snapshot.review?.agenciesInvited ?? [];
@@ -175,9 +181,10 @@ export function registerReviewActions(router: Router, services: Services): void 
     slug: 'hold-review',
     title: 'Record the review meeting',
     guard: moveGuard('hold_review'),
-    fields: (context) => ({
-      single: ['heldOn-day', 'heldOn-month', 'heldOn-year', ...invited(context).flatMap((_agency, i) => [`shared-${i}`, `actions-${i}`])],
-    }),
+    fields: (context) => {
+      const contributions = invited(context).flatMap((_agency, i) => [`shared-${i}`, `actions-${i}`]);
+      return { single: ['heldOn-day', 'heldOn-month', 'heldOn-year', ...contributions], multiline: contributions };
+    },
     fieldOrder: (context) => ['heldOn-day', ...invited(context).flatMap((_agency, i) => [`shared-${i}`, `actions-${i}`])],
     dates: () => [{ prefix: 'heldOn', label: 'The date the meeting was held', required: true, notAfterToday: true }],
     checks: (values, context) =>
@@ -210,7 +217,7 @@ export function registerReviewActions(router: Router, services: Services): void 
         meeting: review ? `${formatLongDate(londonDate(review.scheduledFor))} at ${formatLondonTime(review.scheduledFor)}` : null,
       };
     },
-    run: (context, input) => services.caseActions.holdReview(context.snapshot.reference, context.officer, input),
+    run: (context, input) => services.caseActions.holdReview(context.snapshot.reference, context.officer, input, context.once),
   });
 
   registerAction<{ what: string; agency: string; dueOn: IsoDate }>(router, services, {
@@ -219,7 +226,7 @@ export function registerReviewActions(router: Router, services: Services): void 
     slug: 'add-recommendation',
     title: 'Add a recommendation to the action plan',
     guard: recordGuard('add a recommendation'),
-    fields: () => ({ single: ['what', 'agency', 'dueOn-day', 'dueOn-month', 'dueOn-year'] }),
+    fields: () => ({ single: ['what', 'agency', 'dueOn-day', 'dueOn-month', 'dueOn-year'], multiline: ['what'] }),
     fieldOrder: () => ['what', 'agency', 'dueOn-day'],
     dates: () => [{ prefix: 'dueOn', label: 'The date it is due', required: true, notBeforeToday: true }],
     schema: (context) =>
@@ -235,11 +242,16 @@ export function registerReviewActions(router: Router, services: Services): void 
       doneUrl: (id: string) => `${caseUrl(context.snapshot.reference)}/recommendations/${id}/done`,
     }),
     run: (context, input) =>
-      services.caseActions.addRecommendation(context.snapshot.reference, context.officer, {
-        action: input.what,
-        agency: input.agency,
-        dueOn: input.dueOn,
-      }),
+      services.caseActions.addRecommendation(
+        context.snapshot.reference,
+        context.officer,
+        {
+          action: input.what,
+          agency: input.agency,
+          dueOn: input.dueOn,
+        },
+        context.once,
+      ),
   });
 
   registerAction(router, services, {
@@ -248,7 +260,7 @@ export function registerReviewActions(router: Router, services: Services): void 
     slug: 'record-victim-comments',
     title: 'Record the victim’s comments on the action plan',
     guard: recordGuard('record the victim’s comments'),
-    fields: () => ({ single: ['comments'] }),
+    fields: () => ({ single: ['comments'], multiline: ['comments'] }),
     fieldOrder: () => ['comments'],
     schema: () =>
       z
@@ -258,7 +270,8 @@ export function registerReviewActions(router: Router, services: Services): void 
         .transform((v) => v.comments),
     defaults: (context) => ({ comments: context.snapshot.actionPlanComments ?? '' }),
     viewData: (context) => ({ plan: actionPlan(context) }),
-    run: (context, comments) => services.caseActions.recordVictimComments(context.snapshot.reference, context.officer, { comments }),
+    run: (context, comments) =>
+      services.caseActions.recordVictimComments(context.snapshot.reference, context.officer, { comments }, context.once),
   });
 
   registerAction(router, services, {
@@ -279,7 +292,7 @@ export function registerReviewActions(router: Router, services: Services): void 
         },
       };
     },
-    fields: () => ({ single: ['summary'] }),
+    fields: () => ({ single: ['summary'], multiline: ['summary'] }),
     fieldOrder: () => ['summary'],
     schema: () =>
       z
@@ -292,6 +305,6 @@ export function registerReviewActions(router: Router, services: Services): void 
       recipients: services.caseActions.emailRecipients(context.snapshot).map((r) => r.email),
       addressee: services.caseActions.letterAddressee(context.snapshot),
     }),
-    run: (context, summary) => services.caseActions.sendOutcome(context.snapshot.reference, context.officer, { summary }),
+    run: (context, summary) => services.caseActions.sendOutcome(context.snapshot.reference, context.officer, { summary }, context.once),
   });
 }

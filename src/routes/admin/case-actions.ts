@@ -2,7 +2,8 @@ import { Router } from 'express';
 import type { Services } from '../../composition.ts';
 import { registerAppealActions } from './case-actions-appeal.ts';
 import { registerDecisionActions } from './case-actions-decisions.ts';
-import { officerOf, respond } from './case-actions-form.ts';
+import { markIdempotent } from '../../middleware/idempotency.ts';
+import { officerOf, oneTimeKey, respond } from './case-actions-form.ts';
 import { registerReviewActions } from './case-actions-review.ts';
 
 /**
@@ -18,7 +19,11 @@ export function caseActionRoutes(services: Services): Router {
 
   router.post('/:reference/recommendations/:id/done', async (req, res) => {
     const reference = req.params.reference;
-    const result = await services.caseActions.markRecommendationDone(reference, officerOf(req), { recommendationId: req.params.id });
+    const once = oneTimeKey(req, 'recommendation-done', req.params.id);
+    if (once) markIdempotent(res);
+    const repeat = once ? await services.caseActions.repeatOf(reference, once) : null;
+    const result =
+      repeat ?? (await services.caseActions.markRecommendationDone(reference, officerOf(req), { recommendationId: req.params.id }, once));
     respond(res, reference, 'recommendation-done', result);
   });
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Services } from '../../composition.ts';
 import type { DraftRecord } from '../../data/drafts.ts';
 import { normaliseForm, type FormValues } from '../../journey/fields.ts';
+import { markIdempotent } from '../../middleware/idempotency.ts';
 import { addAnotherIncidentSchema, incidentSchema } from '../../journey/schemas.ts';
 import { incidentRows } from './check-answers-presenter.ts';
 import { noErrors, pageErrors, type PageErrors } from './errors.ts';
@@ -24,6 +25,7 @@ export const incidentFields = {
     'reference',
   ],
   multiple: ['approximate', 'reportedTo'],
+  multiline: ['description'],
 } as const;
 
 export const maximumIncidents = 50;
@@ -77,6 +79,8 @@ export function incidentRoutes(services: Services, mount: JourneyMount): Router 
     if (result.data.addAnother === 'yes' && draft.answers.incidents.length < maximumIncidents) {
       return res.redirect(303, `${base}/incident-details${changeSuffix(req)}`);
     }
+    // Saying "no more incidents" twice leaves it said once.
+    markIdempotent(res);
     const answers = { ...draft.answers, incidentsComplete: true };
     await applications.saveAnswers(draft, answers);
     res.redirect(303, afterSave(mount, { ...draft, answers }, 'related-incidents', changeSuffix(req) !== ''));
@@ -114,14 +118,21 @@ export function incidentRoutes(services: Services, mount: JourneyMount): Router 
       if (!result.success) {
         return renderDetails(res, index, draft, values, pageErrors(result.error, [...incidentFields.single.slice(0, 5), 'approximate', 'reportedTo', ...incidentFields.single.slice(5)]), changeSuffix(req));
       }
-      const incidents = [...draft.answers.incidents];
-      if (index === null) {
-        if (incidents.length >= maximumIncidents) return res.redirect(303, `${base}/incidents`);
-        incidents.push(values);
-      } else {
+      if (index === null && draft.answers.incidents.length >= maximumIncidents) return res.redirect(303, `${base}/incidents`);
+      // Added (or changed) once per one-time key: pressing Continue again after a failed response
+      // finds the key with the answers and adds nothing. A post without a key is added.
+      if (req.idempotencyKey) markIdempotent(res);
+      await applications.changeAnswersOnce(draft, req.idempotencyKey ?? null, (answers) => {
+        const incidents = [...answers.incidents];
+        if (index === null) {
+          if (incidents.length >= maximumIncidents) return answers;
+          incidents.push(values);
+          return { ...answers, incidents, incidentsComplete: false };
+        }
+        if (index >= incidents.length) return answers;
         incidents[index] = values;
-      }
-      await applications.saveAnswers(draft, { ...draft.answers, incidents, incidentsComplete: index === null ? false : draft.answers.incidentsComplete });
+        return { ...answers, incidents };
+      });
       res.redirect(303, `${base}/incidents${changeSuffix(req)}`);
     });
   }
@@ -150,8 +161,12 @@ export function incidentRoutes(services: Services, mount: JourneyMount): Router 
       .safeParse(normaliseForm(req.body, { single: ['confirm'] }));
     if (!result.success) return renderRemove(res, index, pageErrors(result.error, ['confirm']), changeSuffix(req));
     if (result.data.confirm === 'yes') {
-      const incidents = draft.answers.incidents.filter((_, i) => i !== index);
-      await applications.saveAnswers(draft, { ...draft.answers, incidents, incidentsComplete: incidents.length > 0 && draft.answers.incidentsComplete });
+      // Removed once per one-time key: a repeat must not remove the incident that moved up into its place.
+      if (req.idempotencyKey) markIdempotent(res);
+      await applications.changeAnswersOnce(draft, req.idempotencyKey ?? null, (answers) => {
+        const incidents = answers.incidents.filter((_, i) => i !== index);
+        return { ...answers, incidents, incidentsComplete: incidents.length > 0 && answers.incidentsComplete };
+      });
     }
     res.redirect(303, `${base}/incidents${changeSuffix(req)}`);
   });

@@ -4,6 +4,7 @@ import type { DraftRecord } from '../../data/drafts.ts';
 import type { Confirmation } from '../../services/application-service.ts';
 import { IncompleteApplicationError } from '../../journey/application.ts';
 import { declarationSchema } from '../../journey/schemas.ts';
+import { markIdempotent } from '../../middleware/idempotency.ts';
 import { rateLimit } from '../../middleware/rate-limit.ts';
 import { contextFor, emptyAnswers, journeyProgress, readForm, steps, type FormStep } from '../../journey/steps.ts';
 import { checkAnswersSections } from './check-answers-presenter.ts';
@@ -75,6 +76,9 @@ export function applyRoutes(services: Services, mount: JourneyMount = residentMo
     router.post(`/${step.slug}`, async (req, res) => {
       let draft = await currentDraft(services, req, mount);
       if (!guard(res, mount, draft, step.slug)) return;
+      // Setting a page's answers twice leaves them as setting them once (a first page with no draft
+      // yet may leave an empty draft behind, which nothing shows and retention deletes).
+      markIdempotent(res);
       const values = readForm(step, req.body);
       const answers = draft?.answers ?? emptyAnswers();
       const result = step.schema(contextFor({ ...answers, steps: { ...answers.steps, [step.slug]: values } }, today())).safeParse(values);
@@ -104,7 +108,8 @@ export function applyRoutes(services: Services, mount: JourneyMount = residentMo
     if (!req.file && !req.uploadError && draft.answers.consentUpload) {
       return res.redirect(303, afterSave(mount, draft, 'incidents', isChanging(req)));
     }
-    const result = await applications.saveConsentUpload(draft, req.file, req.uploadError);
+    if (req.idempotencyKey) markIdempotent(res);
+    const result = await applications.saveConsentUpload(draft, req.file, req.uploadError, req.idempotencyKey ?? null);
     if (!result.ok) return renderUpload(res, draft, singleError('consentFile', result.message), isChanging(req));
     const saved = await currentDraft(services, req, mount);
     res.redirect(303, afterSave(mount, saved ?? draft, 'incidents', isChanging(req)));
@@ -155,6 +160,8 @@ export function applyRoutes(services: Services, mount: JourneyMount = residentMo
       ];
 
   router.post('/check-answers', ...submissionLimit, async (req, res) => {
+    // One case per draft (its id is the case's submission key): sending again shows that case.
+    markIdempotent(res);
     const key = typeof req.body?.submissionKey === 'string' ? req.body.submissionKey : '';
     // This browser's own draft: the one in progress or one it sent. A draft still "in progress" in
     // the session may have been sent already: its case was committed but the session could not be

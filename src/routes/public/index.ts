@@ -9,6 +9,7 @@ import {
   yesNoValues,
   type EligibilityAnswers,
 } from '../../domain/eligibility.ts';
+import { sessionCookieName } from '../../middleware/session.ts';
 import { abandonedDraftDays } from '../../services/retention-service.ts';
 
 /**
@@ -168,9 +169,12 @@ export function publicRoutes(services: Pick<Services, 'config'>): Router {
     });
   const router = Router();
 
+  // The cookies page names the cookie as the browser holds it (with its prefix in production).
+  const cookieName = sessionCookieName(services.config.session.secureCookie);
+
   for (const page of publicPages) {
     router.get(page.path, (_req: Request, res: Response) => {
-      res.render(`pages/${page.view}`, { ...helpersNow(), title: page.title });
+      res.render(`pages/${page.view}`, { ...helpersNow(), sessionCookieName: cookieName, title: page.title });
     });
   }
 

@@ -1,6 +1,7 @@
 // A small HTTP client for the benchmarks: raw bytes on the wire (nothing decompressed behind our
 // back), keep-alive, and a browser-like visitor that keeps its session cookie and CSRF token.
 import http from 'node:http';
+import { sessionCookieName } from '../../../src/middleware/session.ts';
 
 export interface RawResponse {
   status: number;
@@ -16,6 +17,8 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
 /** Behind the TLS-terminating proxy production runs behind (TRUST_PROXY=1): Secure cookies flow. */
 export const proxyHeaders = { 'x-forwarded-proto': 'https' } as const;
+/** The session cookie's name there (production: Secure, so with the __Host- prefix). */
+const sessionCookie = sessionCookieName(true);
 
 export function rawRequest(
   url: string,
@@ -61,7 +64,7 @@ export class Visitor {
     const setCookie = response.headers['set-cookie'] ?? [];
     for (const line of setCookie) {
       const pair = line.split(';')[0] ?? '';
-      if (pair.startsWith('asb.sid=')) this.cookie = pair;
+      if (pair.startsWith(`${sessionCookie}=`)) this.cookie = pair;
     }
   }
 

@@ -115,13 +115,28 @@ function tail(file: string): string {
   }
 }
 
-/** Starts a TypeScript entry point under node (with tsx's loader), its output to `logFile`. */
+/**
+ * The node flags `npm start` gives the compiled server (a heap cap, for one): read from package.json,
+ * so a benchmark runs the portal with the defaults a user gets.
+ */
+export function startFlags(): string[] {
+  const scripts = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const match = /(?:^|&&)\s*node\s+((?:--\S+\s+)*)dist\/server\.js\s*$/.exec(scripts.start ?? '');
+  if (!match) throw new Error(`package.json's start script does not end with \`node [flags] dist/server.js\`: ${scripts.start}`);
+  return (match[1] ?? '').split(/\s+/).filter(Boolean);
+}
+
+/**
+ * Starts an entry point under node, its output to `logFile`: a compiled one (`dist/...js`) as
+ * production runs it, a TypeScript one with tsx's loader.
+ */
 export async function startNode(
   entry: string,
   options: { env: NodeJS.ProcessEnv; logFile: string; readyPath: string; port: number; nodeArgs?: string[] },
 ): Promise<Running> {
   const log = openSync(options.logFile, 'w');
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', entry], {
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, entry], {
     cwd: root,
     env: { ...options.env, PORT: String(options.port) },
     stdio: ['ignore', log, log],

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +5,7 @@ import path from 'node:path';
 import { staticAssets } from '../../../src/middleware/static-assets.ts';
 import { pdfFileName } from '../../../src/routes/print-response.ts';
 import { footerTemplate, pdfService, type PdfResult } from '../../../src/services/pdf-service.ts';
+import { readPdf } from '../../helpers/pdf.ts';
 
 /**
  * The PDF service prints HTML in headless Chromium: a real PDF with the footer's page numbers
@@ -33,9 +33,9 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const textOf = (result: PdfResult) => {
+const textOf = async (result: PdfResult) => {
   if (!result.ok) throw new Error(`No PDF: ${result.reason} ${result.message}`);
-  return execFileSync('pdftotext', ['-', '-'], { input: result.pdf }).toString('utf8').replace(/\s+/g, ' ');
+  return (await readPdf(result.pdf)).text;
 };
 
 describe('the PDF service', () => {
@@ -46,10 +46,14 @@ describe('the PDF service', () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    const info = execFileSync('pdfinfo', ['-'], { input: result.pdf }).toString('utf8');
-    expect(info).toMatch(/^Title:\s+A letter$/m);
-    expect(info).toMatch(/^Page size:\s+59[45](\.\d+)? x 841(\.\d+)? pts \(A4\)$/m);
-    const text = textOf(result);
+    const read = await readPdf(result.pdf);
+    expect(read.title).toBe('A letter');
+    // A4 is 595.28 x 841.89 points; Chromium rounds the sheet to its own pixels.
+    expect(read.pageSizes).toHaveLength(1);
+    const [size] = read.pageSizes;
+    expect(Math.abs((size?.width ?? 0) - 595.28), `width ${size?.width}`).toBeLessThan(2);
+    expect(Math.abs((size?.height ?? 0) - 841.89), `height ${size?.height}`).toBeLessThan(2);
+    const text = read.text;
     expect(text).toContain('Your reference is ASB-2026-7KQ3XM.');
     expect(text).toContain('Testshire <Borough> Council');
     // The footer template numbers the page; the stylesheet's @page margin box must not as well.
@@ -62,11 +66,11 @@ describe('the PDF service', () => {
     const page = (href: string) =>
       `<!DOCTYPE html><html lang="en"><head><title>t</title><link rel="stylesheet" href="${href}"></head>
       <body class="app-print"><p class="govuk-body">Shown</p><p class="govuk-!-display-none">Hidden by the stylesheet</p></body></html>`;
-    const styled = textOf(await pdf.render(page(fingerprinted), { footerText: 'Council' }));
+    const styled = await textOf(await pdf.render(page(fingerprinted), { footerText: 'Council' }));
     expect(styled).toContain('Shown');
     expect(styled).not.toContain('Hidden by the stylesheet');
     // Without the stylesheet the hidden paragraph prints: the check above would notice it missing.
-    const unstyled = textOf(await pdf.render(page('/assets/none.css'), { footerText: 'Council' }));
+    const unstyled = await textOf(await pdf.render(page('/assets/none.css'), { footerText: 'Council' }));
     expect(unstyled).toContain('Hidden by the stylesheet');
   });
 
@@ -74,7 +78,7 @@ describe('the PDF service', () => {
     const html = `<!DOCTYPE html><html><head><title>t</title><link rel="stylesheet" href="${outside}/style.css"></head>
       <body><img src="${outside}/image.png" alt=""><iframe src="${outside}/frame"></iframe><p>Offline only</p></body></html>`;
     const result = await pdf.render(html, { footerText: 'Council' });
-    expect(textOf(result)).toContain('Offline only');
+    expect(await textOf(result)).toContain('Offline only');
     expect(hits).toBe(0);
   });
 
